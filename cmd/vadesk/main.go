@@ -1,0 +1,109 @@
+// Command vadesk is the practice manager for virtual assistants: the web
+// server and its command-line tools in one binary. This file is the one
+// composition root: it reads the configuration, opens the store, wires the
+// domain services into the router and runs them.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strings"
+
+	"github.com/vadesk/vadesk/internal/apperr"
+	"github.com/vadesk/vadesk/internal/config"
+)
+
+// version is set at build time with -ldflags "-X main.version=v1.2.3".
+var version = "dev"
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
+}
+
+const usage = `vadesk — practice manager for virtual assistants
+
+Usage:
+  vadesk [serve] [--addr ADDR] [--db PATH]   run the server (default)
+  vadesk migrate [--db PATH]                 apply database migrations
+  vadesk user create --email E --name N [--role owner|assistant] [--practice NAME] --password-stdin
+  vadesk token create --user E --name N      print a new API token (once)
+  vadesk version                             print the version
+
+Configuration comes from VADESK_* environment variables; see README.md.
+`
+
+// run is main without the process: it returns the exit code, so tests can
+// drive every command.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	cfg, err := config.FromEnv(getenv)
+	if err != nil {
+		fmt.Fprintln(stderr, "vadesk:", err)
+		return 2
+	}
+	cmd := "serve"
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "serve":
+		err = serve(ctx, cfg, args, stderr)
+	case "migrate":
+		err = migrate(ctx, cfg, args, stdout)
+	case "user":
+		err = userCmd(ctx, cfg, args, stdin, stdout)
+	case "token":
+		err = tokenCmd(ctx, cfg, args, stdout)
+	case "version":
+		fmt.Fprintln(stdout, "vadesk", versionString())
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+	default:
+		fmt.Fprintf(stderr, "vadesk: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		fmt.Fprintln(stderr, "vadesk:", describe(err))
+		return 1
+	}
+	return 0
+}
+
+// describe renders an error for a person at a terminal: validation errors
+// list their fields.
+func describe(err error) string {
+	if ae, ok := apperr.As(err); ok && len(ae.Fields) > 0 {
+		parts := make([]string, len(ae.Fields))
+		for i, f := range ae.Fields {
+			parts[i] = f.Field + " " + f.Message
+		}
+		return strings.Join(parts, "; ")
+	}
+	return err.Error()
+}
+
+func versionString() string {
+	v := version
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				v += " (" + s.Value[:12] + ")"
+			}
+		}
+		v += " " + bi.GoVersion
+	}
+	return v
+}
+
+func newFlags(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}

@@ -1,0 +1,108 @@
+package apperr
+
+import (
+	"fmt"
+	"net/mail"
+	"regexp"
+	"time"
+	"unicode/utf8"
+)
+
+// Check collects field errors so a request reports all its problems at once.
+// The zero value is ready to use.
+type Check struct {
+	fields []FieldError
+}
+
+// Add records a problem with field.
+func (c *Check) Add(field, format string, args ...any) {
+	c.fields = append(c.fields, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+// Has reports whether field already has a problem.
+func (c *Check) Has(field string) bool {
+	for _, f := range c.fields {
+		if f.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
+// Err returns the collected problems as one KindInvalid error, or nil.
+func (c *Check) Err() error {
+	if len(c.fields) == 0 {
+		return nil
+	}
+	return &Error{Kind: KindInvalid, Message: "validation failed", Fields: c.fields}
+}
+
+// Text checks a free-text field: valid UTF-8, at most max characters, and
+// present when required.
+func (c *Check) Text(field, v string, required bool, max int) {
+	switch {
+	case !utf8.ValidString(v):
+		c.Add(field, "must be valid UTF-8")
+	case required && len(v) == 0:
+		c.Add(field, "is required")
+	case utf8.RuneCountInString(v) > max:
+		c.Add(field, "must be at most %d characters", max)
+	}
+}
+
+// Email checks an optional e-mail address.
+func (c *Check) Email(field, v string, required bool) {
+	c.Text(field, v, required, 254)
+	if v == "" || c.Has(field) {
+		return
+	}
+	if a, err := mail.ParseAddress(v); err != nil || a.Address != v {
+		c.Add(field, "must be an e-mail address")
+	}
+}
+
+// OneOf checks that v is one of the allowed values.
+func (c *Check) OneOf(field, v string, allowed ...string) {
+	for _, a := range allowed {
+		if v == a {
+			return
+		}
+	}
+	c.Add(field, "must be one of %v", allowed)
+}
+
+// Range checks lo <= v <= hi.
+func (c *Check) Range(field string, v, lo, hi int64) {
+	if v < lo || v > hi {
+		c.Add(field, "must be between %d and %d", lo, hi)
+	}
+}
+
+// MaxMoney is the largest amount of money (in minor units) vadesk accepts in
+// one field: a trillion units, far beyond any VA's invoice, and small enough
+// that sums of many such amounts cannot overflow int64.
+const MaxMoney = 1_000_000_000_000_00
+
+// Money checks a non-negative amount in minor units.
+func (c *Check) Money(field string, v int64) { c.Range(field, v, 0, MaxMoney) }
+
+var currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
+
+// Currency checks an ISO 4217 code.
+func (c *Check) Currency(field, v string) {
+	if !currencyRE.MatchString(v) {
+		c.Add(field, "must be an ISO 4217 code such as USD")
+	}
+}
+
+// DateLayout is how calendar dates travel in JSON.
+const DateLayout = "2006-01-02"
+
+// Date checks a YYYY-MM-DD date and returns it parsed.
+func (c *Check) Date(field, v string) time.Time {
+	t, err := time.Parse(DateLayout, v)
+	if err != nil {
+		c.Add(field, "must be a date as YYYY-MM-DD")
+	}
+	return t
+}

@@ -1,0 +1,136 @@
+package httpapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/labstack/echo/v4"
+	"github.com/vadesk/vadesk/internal/apperr"
+)
+
+// bind decodes a JSON request body into dst strictly: unknown fields, wrong
+// types and numbers out of range are 422s that name the field; bodies that
+// are not JSON at all are 400s. Nothing is written before this succeeds.
+func bind(c echo.Context, dst any) error {
+	body, err := io.ReadAll(c.Request().Body)
+	if err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return err
+		}
+		return apperr.BadRequest("the request body could not be read")
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		return apperr.BadRequest("a JSON body is required")
+	}
+	if !utf8.Valid(body) {
+		return apperr.BadRequest("the request body must be UTF-8")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		return decodeError(err)
+	}
+	if dec.More() {
+		return apperr.BadRequest("the request body holds more than one JSON value")
+	}
+	return nil
+}
+
+func decodeError(err error) error {
+	var te *json.UnmarshalTypeError
+	var se *json.SyntaxError
+	switch {
+	case errors.As(err, &te):
+		field := te.Field
+		if field == "" {
+			return apperr.BadRequest("the request body must be a JSON object")
+		}
+		what := te.Type.String()
+		switch {
+		case strings.Contains(what, "int"):
+			what = "a whole number"
+			if strings.HasPrefix(te.Value, "number") {
+				what += " in range"
+			}
+		case strings.Contains(what, "string"):
+			what = "a string"
+		case strings.Contains(what, "bool"):
+			what = "true or false"
+		case strings.HasPrefix(what, "[]"):
+			what = "a list"
+		default:
+			what = "of another type"
+		}
+		return apperr.Invalid(field, "must be "+what)
+	case errors.As(err, &se), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
+		return apperr.BadRequest("the request body is not valid JSON")
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		field, _ := strconv.Unquote(strings.TrimPrefix(err.Error(), "json: unknown field "))
+		return apperr.Invalid(field, "is not a known field")
+	case errors.As(err, new(*fieldError)):
+		var fe *fieldError
+		errors.As(err, &fe)
+		return apperr.Invalid(fe.field, fe.msg)
+	}
+	return apperr.BadRequest("the request body is not valid JSON: " + err.Error())
+}
+
+type fieldError struct{ field, msg string }
+
+func (e *fieldError) Error() string { return e.field + " " + e.msg }
+
+// Optional is a JSON field that can be absent, null or a value, for PATCH
+// bodies where "absent" means "leave as it is" and null means "clear it".
+type Optional[T any] struct {
+	Set   bool
+	Null  bool
+	Value T
+}
+
+// UnmarshalJSON records that the field was present.
+func (o *Optional[T]) UnmarshalJSON(b []byte) error {
+	o.Set = true
+	if string(b) == "null" {
+		o.Null = true
+		return nil
+	}
+	return json.Unmarshal(b, &o.Value)
+}
+
+// Ptr returns nil when absent, a pointer to the zero value when null (the
+// domain's "clear"), and a pointer to the value otherwise.
+func (o Optional[T]) Ptr() *T {
+	if !o.Set {
+		return nil
+	}
+	return &o.Value
+}
+
+// parseTime reads an RFC 3339 time for field.
+func parseTime(field, v string) (time.Time, error) {
+	t, err := time.Parse(time.RFC3339, v)
+	if err != nil {
+		return time.Time{}, apperr.Invalid(field, "must be an RFC 3339 time such as 2026-11-02T09:00:00Z")
+	}
+	return t.UTC(), nil
+}
+
+// pathID reads a positive integer path parameter; anything else is a 404,
+// since no such object can exist.
+func pathID(c echo.Context, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Param(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, apperr.NotFound(strings.TrimSuffix(name, "_id"))
+	}
+	return id, nil
+}
+
+func invalid(field, msg string) error { return apperr.Invalid(field, msg) }

@@ -1,0 +1,197 @@
+// Package httpapi maps HTTP onto vadesk's domain: one route table, the
+// middleware of each group (staff API, portal API, static UI), small handler
+// structs with request and response types of their own, and the one error
+// handler that writes problem+json. It never builds SQL.
+package httpapi
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/vadesk/vadesk/internal/auth"
+	"github.com/vadesk/vadesk/internal/catalog"
+	"github.com/vadesk/vadesk/internal/clients"
+	"github.com/vadesk/vadesk/internal/config"
+	"github.com/vadesk/vadesk/internal/practice"
+	"github.com/vadesk/vadesk/internal/store"
+)
+
+// Services are the domain services the API exposes.
+type Services struct {
+	Auth     *auth.Service
+	Practice *practice.Service
+	Catalog  *catalog.Catalog
+	Clients  *clients.Clients
+}
+
+// NewServices wires every domain service over one store and clock; the
+// server and the tests build the same graph through it.
+func NewServices(st *store.Store, now func() time.Time) Services {
+	return Services{
+		Auth:     auth.New(st, now),
+		Practice: practice.NewService(st),
+		Catalog:  catalog.New(st),
+		Clients:  clients.New(st),
+	}
+}
+
+// Deps is everything the HTTP layer needs.
+type Deps struct {
+	Config   config.Config
+	Store    *store.Store
+	Services Services
+	Log      *slog.Logger
+	Now      func() time.Time
+	// Web is the static UI; nil serves none.
+	Web fs.FS
+}
+
+// New returns the router with every route and middleware in place.
+func New(d Deps) *echo.Echo {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	e := echo.New()
+	e.HideBanner = true
+	e.HidePort = true
+	e.JSONSerializer = jsonSerializer{}
+	e.HTTPErrorHandler = errorHandler(d.Log)
+	e.IPExtractor = ipExtractor(d.Config)
+
+	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{
+		Skipper: func(c echo.Context) bool { return c.Request().URL.Path == "/" },
+	}))
+	e.Use(middleware.RequestID())
+	e.Use(requestLogger(d.Log))
+	e.Use(recoverer(d.Log))
+	e.Use(securityHeaders)
+	e.Use(bodyLimit(d.Config.MaxBodyBytes))
+
+	e.GET("/healthz", func(c echo.Context) error {
+		ctx, cancel := context.WithTimeout(c.Request().Context(), 2*time.Second)
+		defer cancel()
+		if err := d.Store.Ping(ctx); err != nil {
+			return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+		}
+		return c.JSON(http.StatusOK, map[string]string{"status": "ok"})
+	})
+
+	routes(e, d)
+
+	if d.Web != nil {
+		serveWeb(e, d.Web)
+	}
+	return e
+}
+
+// ipExtractor decides which address a request came from. Echo's default
+// trusts X-Forwarded-For and X-Real-IP from anyone, which would let a client
+// pick its own address and dodge the login throttle; vadesk uses the direct
+// peer unless the peer is a proxy named in VADESK_TRUSTED_PROXIES.
+func ipExtractor(cfg config.Config) echo.IPExtractor {
+	if len(cfg.TrustedProxies) == 0 {
+		return echo.ExtractIPDirect()
+	}
+	opts := []echo.TrustOption{echo.TrustLoopback(false), echo.TrustLinkLocal(false), echo.TrustPrivateNet(false)}
+	for _, p := range cfg.TrustedProxies {
+		_, n, err := net.ParseCIDR(p.String())
+		if err == nil {
+			opts = append(opts, echo.TrustIPRange(n))
+		}
+	}
+	return echo.ExtractIPFromXFFHeader(opts...)
+}
+
+func requestLogger(log *slog.Logger) echo.MiddlewareFunc {
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			start := time.Now()
+			err := next(c)
+			if err != nil {
+				c.Error(err)
+			}
+			status := c.Response().Status
+			level := slog.LevelInfo
+			if status >= 500 {
+				level = slog.LevelError
+			}
+			attrs := []any{
+				"request_id", requestID(c), "method", c.Request().Method,
+				"path", c.Request().URL.Path, "status", status,
+				"duration_ms", float64(time.Since(start).Microseconds()) / 1000,
+				"bytes", c.Response().Size, "ip", c.RealIP(),
+			}
+			if p, ok := principalOf(c); ok {
+				attrs = append(attrs, "user_id", p.User.ID, "practice_id", p.User.PracticeID)
+			}
+			log.Log(c.Request().Context(), level, "request", attrs...)
+			return nil
+		}
+	}
+}
+
+func recoverer(log *slog.Logger) echo.MiddlewareFunc {
+	return middleware.RecoverWithConfig(middleware.RecoverConfig{
+		DisablePrintStack: true,
+		LogErrorFunc: func(c echo.Context, err error, stack []byte) error {
+			log.Error("panic", "request_id", requestID(c), "err", err, "stack", string(stack))
+			return err
+		},
+	})
+}
+
+// securityHeaders go on every answer. The CSP allows no inline script, no
+// framing and no third-party origin.
+func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		h := c.Response().Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		return next(c)
+	}
+}
+
+// bodyLimit caps every request body; reading past it fails with a
+// *http.MaxBytesError that the error handler answers with 413.
+func bodyLimit(n int64) echo.MiddlewareFunc {
+	if n <= 0 {
+		n = 1 << 20
+	}
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			r := c.Request()
+			if r.ContentLength > n {
+				return echo.NewHTTPError(http.StatusRequestEntityTooLarge)
+			}
+			r.Body = http.MaxBytesReader(c.Response(), r.Body, n)
+			return next(c)
+		}
+	}
+}
+
+// jsonSerializer writes compact JSON without HTML escaping of <, > and &,
+// which would only garble notes and names for API clients.
+type jsonSerializer struct{}
+
+func (jsonSerializer) Serialize(c echo.Context, i any, indent string) error {
+	return jsonEncode(c.Response(), i)
+}
+
+func (jsonSerializer) Deserialize(c echo.Context, i any) error { return bind(c, i) }
+
+func jsonEncode(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}

@@ -1,0 +1,162 @@
+// Package store opens vadesk's SQLite database, applies the embedded
+// migrations and hands out GORM handles that are scoped to the caller's
+// practice. SQLite has one writer, so writes go through a single connection
+// (callers queue in Go instead of failing with "database is locked") and reads
+// through a pool of read-only connections that WAL lets run beside it.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+)
+
+// Options tune Open. The zero value is production's choice.
+type Options struct {
+	// Now is the clock GORM uses for created_at/updated_at; tests fix it.
+	Now func() time.Time
+	// Readers is the size of the read pool; 0 picks one from the CPU count.
+	Readers int
+}
+
+// Store is the open database.
+type Store struct {
+	path string
+	w, r *gorm.DB
+	now  func() time.Time
+}
+
+// BusyTimeout is how long a connection waits for a lock held by another
+// process (a backup, the CLI) before SQLite gives up.
+const BusyTimeout = 10 * time.Second
+
+// Open opens (creating if needed) the database at path, with its directory.
+func Open(ctx context.Context, path string, opt Options) (*Store, error) {
+	if opt.Now == nil {
+		opt.Now = time.Now
+	}
+	now := func() time.Time { return opt.Now().UTC() }
+	if dir := filepath.Dir(path); dir != "" {
+		if err := os.MkdirAll(dir, 0o750); err != nil {
+			return nil, fmt.Errorf("store: create directory %s: %w", dir, err)
+		}
+	}
+	cfg := func() *gorm.Config {
+		return &gorm.Config{
+			TranslateError:         true,
+			NowFunc:                now,
+			Logger:                 logger.Discard,
+			SkipDefaultTransaction: true,
+			PrepareStmt:            true,
+		}
+	}
+	w, err := gorm.Open(sqlite.Open(dsn(path, false)), cfg())
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	wdb, _ := w.DB()
+	wdb.SetMaxOpenConns(1)
+	wdb.SetMaxIdleConns(1)
+	wdb.SetConnMaxLifetime(0)
+	if err := wdb.PingContext(ctx); err != nil {
+		wdb.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	r, err := gorm.Open(sqlite.Open(dsn(path, true)), cfg())
+	if err != nil {
+		wdb.Close()
+		return nil, fmt.Errorf("store: open %s for reading: %w", path, err)
+	}
+	readers := opt.Readers
+	if readers <= 0 {
+		readers = max(4, 2*runtime.NumCPU())
+	}
+	rdb, _ := r.DB()
+	rdb.SetMaxOpenConns(readers)
+	rdb.SetMaxIdleConns(readers)
+	for _, db := range []*gorm.DB{w, r} {
+		if err := registerTenantCallbacks(db); err != nil {
+			wdb.Close()
+			rdb.Close()
+			return nil, err
+		}
+	}
+	return &Store{path: path, w: w, r: r, now: now}, nil
+}
+
+// dsn builds the go-sqlite3 connection string. Every connection gets the
+// same pragmas; readers are additionally query-only so a bug cannot write
+// through the pool and race the single writer.
+func dsn(path string, readOnly bool) string {
+	q := url.Values{}
+	q.Set("_journal_mode", "WAL")
+	q.Set("_foreign_keys", "on")
+	q.Set("_busy_timeout", fmt.Sprint(BusyTimeout.Milliseconds()))
+	q.Set("_synchronous", "NORMAL")
+	q.Set("_txlock", "immediate")
+	q.Set("_loc", "UTC")
+	q.Set("_cache_size", "-16000")
+	if readOnly {
+		q.Set("_query_only", "1")
+	}
+	return "file:" + path + "?" + q.Encode()
+}
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// Now is the store's clock, in UTC.
+func (s *Store) Now() time.Time { return s.now() }
+
+// Read returns a handle on the read pool bound to ctx (and so to its scope).
+func (s *Store) Read(ctx context.Context) *gorm.DB { return s.r.WithContext(ctx) }
+
+// Write returns a handle on the writer bound to ctx. Prefer Tx for anything
+// that changes more than one row.
+func (s *Store) Write(ctx context.Context) *gorm.DB { return s.w.WithContext(ctx) }
+
+// Tx runs fn in one write transaction (BEGIN IMMEDIATE): it commits when fn
+// returns nil and rolls back otherwise, so a failed request writes nothing.
+func (s *Store) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	err := s.w.WithContext(ctx).Transaction(fn)
+	return Translate(err)
+}
+
+// SQL returns the writer's database/sql handle, for migrations, backups and
+// raw statements that GORM does not help with.
+func (s *Store) SQL() *sql.DB {
+	db, _ := s.w.DB()
+	return db
+}
+
+// ReadSQL returns the read pool's database/sql handle, for raw reports.
+func (s *Store) ReadSQL() *sql.DB {
+	db, _ := s.r.DB()
+	return db
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	var one int
+	return s.ReadSQL().QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// Close checkpoints the WAL into the main file and closes every connection.
+func (s *Store) Close() error {
+	var errs []error
+	if _, err := s.SQL().Exec("PRAGMA wal_checkpoint(TRUNCATE)"); err != nil {
+		errs = append(errs, fmt.Errorf("store: checkpoint: %w", err))
+	}
+	errs = append(errs, s.ReadSQL().Close(), s.SQL().Close())
+	return errors.Join(errs...)
+}

@@ -1,0 +1,124 @@
+package store
+
+import (
+	"fmt"
+	"reflect"
+
+	"github.com/vadesk/vadesk/internal/tenant"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// PracticeColumner is implemented by models whose practice is held in a
+// column other than practice_id (the practices table itself: "id").
+type PracticeColumner interface{ PracticeColumn() string }
+
+// ClientColumner is implemented by models that belong to a client under a
+// column other than client_id (the clients table itself: "id"). A model
+// returning "" is not narrowed to a client user's client.
+type ClientColumner interface{ ClientColumn() string }
+
+// registerTenantCallbacks installs the one mechanism that scopes every
+// model query: before GORM builds a SELECT, UPDATE or DELETE on a model with
+// a practice column, it adds "practice_id = caller's practice" (and, for a
+// client user, "client_id = their client"); before an INSERT it stamps the
+// caller's practice on the row. A query without a scope in its context fails
+// unless the context was marked tenant.System. Raw SQL (reports) is not
+// covered and must filter by practice itself.
+func registerTenantCallbacks(db *gorm.DB) error {
+	cb := db.Callback()
+	regs := []error{
+		cb.Query().Before("gorm:query").Register("vadesk:tenant", scopeWhere),
+		cb.Row().Before("gorm:row").Register("vadesk:tenant", scopeWhere),
+		cb.Update().Before("gorm:update").Register("vadesk:tenant", scopeWhere),
+		cb.Delete().Before("gorm:delete").Register("vadesk:tenant", scopeWhere),
+		cb.Create().Before("gorm:create").Register("vadesk:tenant", scopeCreate),
+	}
+	for _, err := range regs {
+		if err != nil {
+			return fmt.Errorf("store: register tenant callbacks: %w", err)
+		}
+	}
+	return nil
+}
+
+type columns struct{ practice, client string }
+
+func tenantColumns(db *gorm.DB) (columns, bool) {
+	s := db.Statement.Schema
+	if s == nil {
+		return columns{}, false
+	}
+	var c columns
+	model := reflect.New(s.ModelType).Interface()
+	if pc, ok := model.(PracticeColumner); ok {
+		c.practice = pc.PracticeColumn()
+	} else if _, ok := s.FieldsByDBName["practice_id"]; ok {
+		c.practice = "practice_id"
+	}
+	if cc, ok := model.(ClientColumner); ok {
+		c.client = cc.ClientColumn()
+	} else if _, ok := s.FieldsByDBName["client_id"]; ok {
+		c.client = "client_id"
+	}
+	return c, c.practice != ""
+}
+
+func scopeWhere(db *gorm.DB) {
+	if db.Error != nil {
+		return
+	}
+	cols, ok := tenantColumns(db)
+	if !ok {
+		return
+	}
+	ctx := db.Statement.Context
+	sc, scoped := tenant.From(ctx)
+	if !scoped {
+		if !tenant.IsSystem(ctx) {
+			db.AddError(fmt.Errorf("%w (%s)", tenant.ErrNoScope, db.Statement.Schema.Table))
+		}
+		return
+	}
+	exprs := []clause.Expression{clause.Eq{Column: clause.Column{Table: clause.CurrentTable, Name: cols.practice}, Value: sc.PracticeID}}
+	if sc.ClientID != 0 && cols.client != "" {
+		exprs = append(exprs, clause.Eq{Column: clause.Column{Table: clause.CurrentTable, Name: cols.client}, Value: sc.ClientID})
+	}
+	db.Statement.AddClause(clause.Where{Exprs: exprs})
+}
+
+func scopeCreate(db *gorm.DB) {
+	if db.Error != nil {
+		return
+	}
+	cols, ok := tenantColumns(db)
+	if !ok || cols.practice != "practice_id" {
+		return
+	}
+	ctx := db.Statement.Context
+	sc, scoped := tenant.From(ctx)
+	if !scoped {
+		if !tenant.IsSystem(ctx) {
+			db.AddError(fmt.Errorf("%w (%s)", tenant.ErrNoScope, db.Statement.Schema.Table))
+		}
+		return
+	}
+	field := db.Statement.Schema.FieldsByDBName["practice_id"]
+	rv := db.Statement.ReflectValue
+	stamp := func(v reflect.Value) {
+		cur, zero := field.ValueOf(ctx, v)
+		if zero {
+			_ = field.Set(ctx, v, sc.PracticeID)
+		} else if id, _ := cur.(int64); id != sc.PracticeID {
+			db.AddError(fmt.Errorf("%w: row for practice %d written by practice %d", tenant.ErrNoScope, id, sc.PracticeID))
+		}
+	}
+	switch rv.Kind() {
+	case reflect.Slice, reflect.Array:
+		for i := 0; i < rv.Len(); i++ {
+			stamp(reflect.Indirect(rv.Index(i)))
+		}
+	case reflect.Struct:
+		stamp(rv)
+	}
+}
