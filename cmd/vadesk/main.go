@@ -32,6 +32,12 @@ Usage:
   vadesk migrate [--db PATH]                 apply database migrations
   vadesk user create --email E --name N [--role owner|assistant] [--practice NAME] --password-stdin
   vadesk token create --user E --name N      print a new API token (once)
+  vadesk backup [--force] FILE               copy the database to FILE (safe while serving)
+  vadesk restore [--force] FILE              replace the database with a backup (stop the server first)
+  vadesk seed --demo [--force] [--password-stdin]  fill a fresh database with a demo practice
+  vadesk invoices recur [--date YYYY-MM-DD]  make the retainer invoices due by a date (the server does this hourly)
+  vadesk export --json FILE [--practice NAME]  write a whole practice to one JSON file
+  vadesk import --json FILE [--name NAME]      add a practice from such a file
   vadesk version                             print the version
 
 Configuration comes from VADESK_* environment variables; see README.md.
@@ -58,6 +64,18 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		err = userCmd(ctx, cfg, args, stdin, stdout)
 	case "token":
 		err = tokenCmd(ctx, cfg, args, stdout)
+	case "backup":
+		err = backupCmd(ctx, cfg, args, stdout)
+	case "restore":
+		err = restoreCmd(ctx, cfg, args, stdout)
+	case "seed":
+		err = seedCmd(ctx, cfg, args, stdin, stdout)
+	case "invoices":
+		err = invoicesCmd(ctx, cfg, args, stdout)
+	case "export":
+		err = exportCmd(ctx, cfg, args, stdout)
+	case "import":
+		err = importCmd(ctx, cfg, args, stdin, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "vadesk", versionString())
 	case "help", "-h", "--help":

@@ -70,8 +70,21 @@ func serve(ctx context.Context, cfg config.Config, args []string, stderr io.Writ
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
+	stopRecurring := startRecurring(ctx, st, log)
+	backups := make(chan struct{})
+	bctx, stopBackups := context.WithCancel(ctx)
+	defer stopBackups()
+	go func() {
+		defer close(backups)
+		if cfg.Backup.Dir != "" {
+			scheduleBackups(bctx, cfg.Backup, cfg.DB, log)
+		}
+	}()
 	select {
 	case err := <-errc:
+		stopBackups()
+		<-backups
+		stopRecurring()
 		st.Close()
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
@@ -85,6 +98,9 @@ func serve(ctx context.Context, cfg config.Config, args []string, stderr io.Writ
 	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
 		log.Error("serve", "err", err)
 	}
+	stopBackups() // a backup in progress is interrupted and its temp file removed
+	<-backups
+	stopRecurring()
 	closeErr := st.Close()
 	if shutErr != nil {
 		log.Warn("shutdown timed out; some requests were cut off", "err", shutErr)

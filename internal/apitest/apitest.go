@@ -187,7 +187,7 @@ func (e *Env) Do(req Request) *Response {
 	}
 	hr := httptest.NewRequest(req.Method, req.Path, body)
 	hr.RemoteAddr = "192.0.2.10:4321"
-	if raw != nil {
+	if raw != nil && req.Header.Get("Content-Type") == "" {
 		hr.Header.Set("Content-Type", "application/json")
 	}
 	for k, vs := range req.Header {
@@ -262,6 +262,9 @@ func CheckContract(req *http.Request, reqBody []byte, res *Response) error {
 			AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
 			MultiError:         false,
 		},
+	}
+	if res.Status < 300 && reqBody != nil && route.Operation.RequestBody == nil {
+		return fmt.Errorf("accepted a request body the spec does not describe")
 	}
 	if res.Status < 300 && reqBody != nil {
 		if err := openapi3filter.ValidateRequestBody(context.Background(), in, route.Operation.RequestBody.Value); err != nil {

@@ -2,6 +2,7 @@ package apperr
 
 import (
 	"fmt"
+	"github.com/vadesk/vadesk/internal/money"
 	"net/mail"
 	"regexp"
 	"time"
@@ -90,7 +91,7 @@ var currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
 
 // Currency checks an ISO 4217 code.
 func (c *Check) Currency(field, v string) {
-	if !currencyRE.MatchString(v) {
+	if !currencyRE.MatchString(v) || !money.Known(v) {
 		c.Add(field, "must be an ISO 4217 code such as USD")
 	}
 }

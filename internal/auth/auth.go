@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/vadesk/vadesk/internal/apperr"
+	"github.com/vadesk/vadesk/internal/audit"
 	"github.com/vadesk/vadesk/internal/practice"
 	"github.com/vadesk/vadesk/internal/store"
 	"github.com/vadesk/vadesk/internal/tenant"
@@ -33,11 +34,20 @@ type User struct {
 // ClientColumn: users are narrowed to a client user's own client.
 func (User) ClientColumn() string { return "client_id" }
 
-// Scope is the data-layer scope of u.
+// AssignedColumn: assistants are not narrowed on users; they must find
+// themselves and the people they work with.
+func (User) AssignedColumn() string { return "" }
+
+// Scope is the data-layer scope of u. An assistant's scope is restricted
+// to no client at all until Service fills in their assigned clients, so a
+// scope built without them fails closed.
 func (u User) Scope() tenant.Scope {
 	s := tenant.Scope{PracticeID: u.PracticeID, UserID: u.ID, Role: u.Role}
 	if u.ClientID != nil {
 		s.ClientID = *u.ClientID
+	}
+	if u.Role == tenant.Assistant {
+		s.Restricted = true
 	}
 	return s
 }
@@ -81,6 +91,8 @@ const (
 // Principal is an authenticated caller.
 type Principal struct {
 	User User
+	// Scope is what the data layer narrows the caller's queries to.
+	Scope tenant.Scope
 	// CSRF is the session's anti-forgery token; empty for bearer tokens,
 	// which browsers never send on their own.
 	CSRF string
@@ -90,8 +102,9 @@ type Principal struct {
 
 // Service is the authentication service.
 type Service struct {
-	st  *store.Store
-	now func() time.Time
+	st       *store.Store
+	now      func() time.Time
+	throttle *throttle
 }
 
 // New returns a Service over st with the clock now.
@@ -99,7 +112,7 @@ func New(st *store.Store, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{st: st, now: func() time.Time { return now().UTC() }}
+	return &Service{st: st, now: func() time.Time { return now().UTC() }, throttle: newThrottle()}
 }
 
 // ErrBadCredentials is the one answer for unknown users and wrong passwords.
@@ -242,9 +255,19 @@ type LoginResult struct {
 }
 
 // Login checks the password and opens a session. Unknown e-mails and wrong
-// passwords get the same error after the same work.
-func (s *Service) Login(ctx context.Context, email, password string) (LoginResult, error) {
+// passwords get the same error after the same work. addr is the caller's
+// address: after MaxLoginFailures failures for the account or the address
+// within LoginWindow, Login answers KindTooMany (429) without looking at the
+// password.
+func (s *Service) Login(ctx context.Context, email, password, addr string) (LoginResult, error) {
 	sys := tenant.System(ctx)
+	keys := loginKeys(email, addr)
+	now := s.now()
+	// The attempt is counted before the password is checked, so parallel
+	// guesses cannot all slip in before the first failure is recorded.
+	if err := s.throttle.attempt(keys, now); err != nil {
+		return LoginResult{}, err
+	}
 	var u User
 	err := s.st.Read(sys).Take(&u, "email = ?", strings.TrimSpace(email)).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -252,27 +275,60 @@ func (s *Service) Login(ctx context.Context, email, password string) (LoginResul
 		return LoginResult{}, ErrBadCredentials
 	}
 	if err != nil {
+		s.throttle.forgive(keys, now)
 		return LoginResult{}, store.Translate(err)
 	}
 	if !VerifyPassword(u.PasswordHash, password) || u.DisabledAt != nil {
+		err := s.st.Tx(sys, func(tx *gorm.DB) error {
+			return audit.RecordFor(ctx, tx, u.PracticeID, u.ID, audit.LoginFailed, "user", u.ID, nil)
+		})
+		if err != nil {
+			return LoginResult{}, err
+		}
 		return LoginResult{}, ErrBadCredentials
 	}
-	return s.openSession(sys, u)
+	s.throttle.forgive(keys, now)
+	return s.openSession(sys, u, audit.Login)
 }
 
-func (s *Service) openSession(ctx context.Context, u User) (LoginResult, error) {
+// openSession stores a new session for u, recording action in the audit
+// log in the same transaction when it is not "".
+func (s *Service) openSession(ctx context.Context, u User, action string) (LoginResult, error) {
 	now := s.now()
 	res := LoginResult{User: u, SessionToken: newSecret(""), CSRF: newSecret(""), ExpiresAt: now.Add(SessionAbsolute)}
 	row := session{PracticeID: u.PracticeID, UserID: u.ID, TokenHash: hashSecret(res.SessionToken),
 		CSRFToken: res.CSRF, CreatedAt: now, LastSeenAt: now, ExpiresAt: res.ExpiresAt}
-	err := s.st.Tx(ctx, func(tx *gorm.DB) error { return tx.Create(&row).Error })
+	err := s.st.Tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(&row).Error; err != nil {
+			return err
+		}
+		if action == "" {
+			return nil
+		}
+		return audit.RecordFor(ctx, tx, u.PracticeID, u.ID, action, "user", u.ID, nil)
+	})
 	return res, err
 }
 
 // StartSession opens a session for a user who just proved themselves some
 // other way (setup, accepting an invite).
 func (s *Service) StartSession(ctx context.Context, u User) (LoginResult, error) {
-	return s.openSession(tenant.System(ctx), u)
+	return s.openSession(tenant.System(ctx), u, "")
+}
+
+// scopeOf is the data-layer scope of an authenticated u: an assistant's
+// carries the clients the owner assigned them, read afresh on every request
+// so a change applies at once.
+func (s *Service) scopeOf(ctx context.Context, u User) (tenant.Scope, error) {
+	sc := u.Scope()
+	if sc.Restricted {
+		ids, err := assignedClients(s.st.Read(tenant.With(ctx, sc)), u.ID)
+		if err != nil {
+			return tenant.Scope{}, store.Translate(err)
+		}
+		sc.AssignedClients = ids
+	}
+	return sc, nil
 }
 
 // FromSession resolves a session cookie. Expired or idle sessions are
@@ -296,6 +352,10 @@ func (s *Service) FromSession(ctx context.Context, token string) (Principal, err
 	if err != nil {
 		return Principal{}, err
 	}
+	sc, err := s.scopeOf(ctx, u)
+	if err != nil {
+		return Principal{}, err
+	}
 	// Touch the session at most once a minute: a write per request would
 	// put every page view on the single writer.
 	if now.Sub(row.LastSeenAt) > time.Minute {
@@ -303,7 +363,7 @@ func (s *Service) FromSession(ctx context.Context, token string) (Principal, err
 			return tx.Model(&session{}).Where("id = ?", row.ID).Update("last_seen_at", now).Error
 		})
 	}
-	return Principal{User: u, CSRF: row.CSRFToken, ViaSession: true}, nil
+	return Principal{User: u, Scope: sc, CSRF: row.CSRFToken, ViaSession: true}, nil
 }
 
 // FromToken resolves an API bearer token.
@@ -321,13 +381,17 @@ func (s *Service) FromToken(ctx context.Context, raw string) (Principal, error) 
 	if err != nil {
 		return Principal{}, err
 	}
+	sc, err := s.scopeOf(ctx, u)
+	if err != nil {
+		return Principal{}, err
+	}
 	now := s.now()
 	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
 		_ = s.st.Tx(sys, func(tx *gorm.DB) error {
 			return tx.Model(&Token{}).Where("id = ?", t.ID).Update("last_used_at", now).Error
 		})
 	}
-	return Principal{User: u}, nil
+	return Principal{User: u, Scope: sc}, nil
 }
 
 func (s *Service) user(ctx context.Context, id int64) (User, error) {
@@ -377,6 +441,9 @@ func (s *Service) ChangePassword(ctx context.Context, current, next, keepSession
 		if keepSession != "" {
 			q = q.Where("token_hash <> ?", hashSecret(keepSession))
 		}
-		return q.Delete(&session{}).Error
+		if err := q.Delete(&session{}).Error; err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.PasswordChanged, "user", u.ID, nil)
 	})
 }

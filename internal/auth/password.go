@@ -37,6 +37,16 @@ var commonPasswords = map[string]bool{
 	"trustno1trustno1": true, "football1234": true, "baseball1234": true,
 	"qwertyqwerty": true, "asdfghjkl123": true, "zaq12wsxcde3": true,
 	"1qaz2wsx3edc": true, "superman1234": true, "princess1234": true,
+	"q1w2e3r4t5y6": true, "1234qwerasdf": true, "123456789abc": true,
+	"abcdefghijkl": true, "abcd12345678": true, "qazwsxedcrfv": true,
+	"monkey123456": true, "dragon123456": true, "sunshine1234": true,
+	"passw0rd1234": true, "p@ssw0rd1234": true, "p@ssword1234": true,
+	"password1!password1!": true, "adminadmin12": true, "admin1234567": true,
+	"mypassword12": true, "mypassword123": true, "changeme12345": true,
+	"welcome1234!": true, "iloveyou12345": true, "qwerty1234567": true,
+	"letmein123456": true, "123123123123": true, "121212121212": true,
+	"987654321098": true, "012345678901": true, "zxcvbnm12345": true,
+	"asdfasdfasdf": true, "qwerqwerqwer": true, "virtualassistant": true,
 }
 
 // CheckPassword returns a message explaining why pw is not acceptable, or "".

@@ -21,3 +21,14 @@ func hashSecret(s string) string {
 	h := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(h[:])
 }
+
+// NewToken returns a fresh random 256-bit token starting with prefix, and
+// the hash it is stored under (portal invites use it; the raw value is
+// shown once and never stored).
+func NewToken(prefix string) (raw, hash string) {
+	raw = newSecret(prefix)
+	return raw, hashSecret(raw)
+}
+
+// HashToken is the stored form of a raw token made by NewToken.
+func HashToken(raw string) string { return hashSecret(raw) }

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/vadesk/vadesk/internal/apperr"
+	"github.com/vadesk/vadesk/internal/audit"
 	"github.com/vadesk/vadesk/internal/catalog"
 	"github.com/vadesk/vadesk/internal/store"
 	"gorm.io/gorm"
@@ -71,13 +72,21 @@ func (s *Clients) SetRate(ctx context.Context, clientID, serviceID, hourlyRate i
 		if _, err := catalog.Get(tx, serviceID); err != nil {
 			return err
 		}
-		_, err := GetRate(tx, clientID, serviceID)
+		old, err := GetRate(tx, clientID, serviceID)
 		created = err != nil
 		r = Rate{ClientID: clientID, ServiceID: serviceID, HourlyRate: hourlyRate}
-		return tx.Clauses(clause.OnConflict{
+		err = tx.Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "client_id"}, {Name: "service_id"}},
 			DoUpdates: clause.AssignmentColumns([]string{"hourly_rate", "updated_at"}),
 		}).Create(&r).Error
+		if err != nil {
+			return err
+		}
+		detail := map[string]any{"service_id": serviceID, "hourly_rate": hourlyRate}
+		if !created {
+			detail["previous_hourly_rate"] = old.HourlyRate
+		}
+		return audit.Record(ctx, tx, audit.RateSet, "client", clientID, detail)
 	})
 	if err != nil {
 		return Rate{}, false, err
@@ -94,6 +103,10 @@ func (s *Clients) DeleteRate(ctx context.Context, clientID, serviceID int64) err
 		if err != nil {
 			return err
 		}
-		return tx.Where("client_id = ? AND service_id = ?", r.ClientID, r.ServiceID).Delete(&Rate{}).Error
+		if err := tx.Where("client_id = ? AND service_id = ?", r.ClientID, r.ServiceID).Delete(&Rate{}).Error; err != nil {
+			return err
+		}
+		return audit.Record(ctx, tx, audit.RateDeleted, "client", clientID,
+			map[string]any{"service_id": serviceID, "previous_hourly_rate": r.HourlyRate})
 	})
 }

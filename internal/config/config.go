@@ -23,6 +23,14 @@ type Config struct {
 	SMTP           SMTP
 	ShutdownGrace  time.Duration // VADESK_SHUTDOWN_TIMEOUT
 	MaxBodyBytes   int64         // VADESK_MAX_BODY_BYTES
+	Backup         Backup
+}
+
+// Backup schedules the server's own backups; they are off while Dir is "".
+type Backup struct {
+	Dir      string        // VADESK_BACKUP_DIR
+	Keep     int           // VADESK_BACKUP_KEEP: how many files to keep
+	Interval time.Duration // VADESK_BACKUP_INTERVAL
 }
 
 // SMTP is the optional mail relay used for portal invites.
@@ -52,6 +60,7 @@ func FromEnv(getenv func(string) string) (Config, error) {
 		Signup:        getenv("VADESK_SIGNUP") == "open",
 		ShutdownGrace: 15 * time.Second,
 		MaxBodyBytes:  1 << 20,
+		Backup:        Backup{Dir: getenv("VADESK_BACKUP_DIR"), Keep: 7, Interval: 24 * time.Hour},
 		SMTP: SMTP{
 			Host:     getenv("VADESK_SMTP_HOST"),
 			Port:     587,
@@ -83,6 +92,20 @@ func FromEnv(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("config: VADESK_MAX_BODY_BYTES: %q must be a number of bytes ≥ 1024", v)
 		}
 		c.MaxBodyBytes = n
+	}
+	if v := getenv("VADESK_BACKUP_KEEP"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			return c, fmt.Errorf("config: VADESK_BACKUP_KEEP: %q must be a whole number ≥ 1", v)
+		}
+		c.Backup.Keep = n
+	}
+	if v := getenv("VADESK_BACKUP_INTERVAL"); v != "" {
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return c, fmt.Errorf("config: VADESK_BACKUP_INTERVAL: %q is not a duration such as 24h", v)
+		}
+		c.Backup.Interval = d
 	}
 	for _, s := range strings.FieldsFunc(getenv("VADESK_TRUSTED_PROXIES"), func(r rune) bool { return r == ',' || r == ' ' }) {
 		p, err := netip.ParsePrefix(s)

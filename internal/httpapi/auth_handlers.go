@@ -110,7 +110,7 @@ func (h *authHandler) login(c echo.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	res, err := h.svc.Login(c.Request().Context(), req.Email, req.Password)
+	res, err := h.svc.Login(c.Request().Context(), req.Email, req.Password, c.RealIP())
 	if err != nil {
 		return err
 	}
@@ -133,7 +133,20 @@ func (h *authHandler) me(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toUser(u))
+	out := meJSON{userJSON: toUser(u)}
+	// A browser tab that lost the token (a new tab, cleared storage) can
+	// fetch it again here instead of logging in anew: reading it needs the
+	// session cookie, which a cross-site page cannot read the answer of.
+	if p, ok := principalOf(c); ok && p.ViaSession {
+		out.CSRFToken = p.CSRF
+	}
+	return c.JSON(http.StatusOK, out)
+}
+
+// meJSON is the calling user plus, for cookie sessions, their CSRF token.
+type meJSON struct {
+	userJSON
+	CSRFToken string `json:"csrf_token,omitempty"`
 }
 
 type passwordRequest struct {

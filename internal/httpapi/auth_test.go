@@ -71,8 +71,8 @@ func TestSetupLoginCSRFLogout(t *testing.T) {
 	}
 	ck := http.Header{"Cookie": {"vadesk_session=" + sess}}
 	res = env.Do(apitest.Request{Method: "GET", Path: "/api/v1/me", Header: ck})
-	if res.Status != 200 || !strings.Contains(string(res.Body), "ana@example.com") {
-		t.Fatalf("me: %d %s", res.Status, res.Body)
+	if res.Status != 200 || !strings.Contains(string(res.Body), "ana@example.com") || !strings.Contains(string(res.Body), login.CSRFToken) {
+		t.Fatalf("me (with the session's CSRF token): %d %s", res.Status, res.Body)
 	}
 	// Cookie-authenticated writes need the CSRF header.
 	res = env.Do(apitest.Request{Method: "POST", Path: "/api/v1/clients", Header: ck, Body: map[string]string{"name": "Dana Realty"}})

@@ -7,6 +7,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/vadesk/vadesk/internal/apperr"
+	"github.com/vadesk/vadesk/internal/audit"
 	"github.com/vadesk/vadesk/internal/auth"
 	"github.com/vadesk/vadesk/internal/tenant"
 )
@@ -55,9 +56,18 @@ func authenticate(svc *auth.Service) echo.MiddlewareFunc {
 				}
 			}
 			c.Set(principalKey, p)
-			c.SetRequest(c.Request().WithContext(tenant.With(ctx, p.User.Scope())))
+			c.SetRequest(c.Request().WithContext(tenant.With(ctx, p.Scope)))
 			return next(c)
 		}
+	}
+}
+
+// clientAddress puts the caller's address (as the IP extractor trusts it)
+// into the request context, where the audit log finds it.
+func clientAddress(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		c.SetRequest(c.Request().WithContext(audit.WithIP(c.Request().Context(), c.RealIP())))
+		return next(c)
 	}
 }
 

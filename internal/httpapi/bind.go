@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -32,6 +33,11 @@ func bind(c echo.Context, dst any) error {
 	}
 	if !utf8.Valid(body) {
 		return apperr.BadRequest("the request body must be UTF-8")
+	}
+	// A top-level null would decode into a struct as "nothing sent" and
+	// turn a malformed PATCH into a silent no-op write.
+	if t := reflect.TypeOf(dst); t.Kind() == reflect.Pointer && t.Elem().Kind() == reflect.Struct && bytes.TrimSpace(body)[0] != '{' {
+		return apperr.BadRequest("the request body must be a JSON object")
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

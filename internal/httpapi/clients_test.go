@@ -169,6 +169,11 @@ func TestContactsAndRates(t *testing.T) {
 	if res := asst.Do("PUT", ratePath, map[string]any{"hourly_rate": 1}); res.Status != 403 {
 		t.Fatalf("assistant sets rate: %d", res.Status)
 	}
+	// Assistants see only the clients the owner gives them.
+	if res := asst.Do("GET", apitest.Path("/api/v1/clients/%d", cl), nil); res.Status != 404 {
+		t.Fatalf("assistant reads a client not theirs: %d", res.Status)
+	}
+	secAssign(t, owner, asst, cl)
 	if res := asst.Do("GET", apitest.Path("/api/v1/clients/%d", cl), nil); res.Status != 200 {
 		t.Fatalf("assistant reads client: %d", res.Status)
 	}

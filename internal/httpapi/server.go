@@ -16,30 +16,60 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"github.com/vadesk/vadesk/internal/audit"
 	"github.com/vadesk/vadesk/internal/auth"
+	"github.com/vadesk/vadesk/internal/billing"
+	"github.com/vadesk/vadesk/internal/calendar"
 	"github.com/vadesk/vadesk/internal/catalog"
 	"github.com/vadesk/vadesk/internal/clients"
 	"github.com/vadesk/vadesk/internal/config"
+	"github.com/vadesk/vadesk/internal/portal"
 	"github.com/vadesk/vadesk/internal/practice"
+	"github.com/vadesk/vadesk/internal/projects"
+	"github.com/vadesk/vadesk/internal/reports"
+	"github.com/vadesk/vadesk/internal/retainers"
 	"github.com/vadesk/vadesk/internal/store"
+	"github.com/vadesk/vadesk/internal/transfer"
+	"github.com/vadesk/vadesk/internal/worklog"
 )
 
 // Services are the domain services the API exposes.
 type Services struct {
-	Auth     *auth.Service
-	Practice *practice.Service
-	Catalog  *catalog.Catalog
-	Clients  *clients.Clients
+	Auth      *auth.Service
+	Practice  *practice.Service
+	Catalog   *catalog.Catalog
+	Clients   *clients.Clients
+	Projects  *projects.Projects
+	Tasks     *projects.Tasks
+	Worklog   *worklog.Service
+	Reports   *reports.Service
+	Transfer  *transfer.Service
+	Retainers *retainers.Service
+	Calendar  *calendar.Service
+	Billing   *billing.Service
+	Audit     *audit.Log
+	Portal    *portal.Service
 }
 
 // NewServices wires every domain service over one store and clock; the
 // server and the tests build the same graph through it.
 func NewServices(st *store.Store, now func() time.Time) Services {
+	authSvc := auth.New(st, now)
 	return Services{
-		Auth:     auth.New(st, now),
-		Practice: practice.NewService(st),
-		Catalog:  catalog.New(st),
-		Clients:  clients.New(st),
+		Auth:      authSvc,
+		Practice:  practice.NewService(st),
+		Catalog:   catalog.New(st),
+		Clients:   clients.New(st),
+		Projects:  projects.New(st),
+		Tasks:     projects.NewTasks(st),
+		Worklog:   worklog.New(st, now),
+		Reports:   reports.New(st, now),
+		Transfer:  transfer.New(st, now),
+		Retainers: retainers.New(st, billing.New(st, now), now),
+		Calendar:  calendar.New(st, now),
+		Billing:   billing.New(st, now),
+		Audit:     audit.New(st),
+		Portal:    portal.New(st, authSvc, now),
 	}
 }
 
@@ -65,6 +95,9 @@ func New(d Deps) *echo.Echo {
 	e.JSONSerializer = jsonSerializer{}
 	e.HTTPErrorHandler = errorHandler(d.Log)
 	e.IPExtractor = ipExtractor(d.Config)
+	if d.Config.SMTP.Host != "" && d.Services.Portal != nil {
+		d.Services.Portal.UseMailer(portal.NewSMTPMailer(d.Config.SMTP))
+	}
 
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{
 		Skipper: func(c echo.Context) bool { return c.Request().URL.Path == "/" },
@@ -162,19 +195,30 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// uploadLimits are the body caps of the routes that take files, by route
+// path; every other route keeps the configured cap, which suits JSON.
+var uploadLimits = map[string]int64{
+	"/api/v1/imports/time-entries": transfer.MaxImportBytes + 64<<10, // the file and its multipart envelope
+}
+
 // bodyLimit caps every request body; reading past it fails with a
-// *http.MaxBytesError that the error handler answers with 413.
+// *http.MaxBytesError that the error handler answers with 413. (Echo runs
+// Use middleware after routing, so c.Path() names the route.)
 func bodyLimit(n int64) echo.MiddlewareFunc {
 	if n <= 0 {
 		n = 1 << 20
 	}
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
+			limit := n
+			if l, ok := uploadLimits[c.Path()]; ok {
+				limit = l
+			}
 			r := c.Request()
-			if r.ContentLength > n {
+			if r.ContentLength > limit {
 				return echo.NewHTTPError(http.StatusRequestEntityTooLarge)
 			}
-			r.Body = http.MaxBytesReader(c.Response(), r.Body, n)
+			r.Body = http.MaxBytesReader(c.Response(), r.Body, limit)
 			return next(c)
 		}
 	}

@@ -4,6 +4,8 @@ package money
 
 import (
 	"fmt"
+	"math"
+	"math/bits"
 	"strings"
 )
 
@@ -16,16 +18,52 @@ func RoundHalfUp(num, den int64) int64 {
 	return -((-2*num + den) / (2 * den))
 }
 
+// MulDivRound returns a×b/den rounded half away from zero, with a 128-bit
+// intermediate product so that a×b may exceed int64 as long as the result
+// does not (a large invoice subtotal times a tax rate in basis points, say).
+// den must be > 0; a result beyond int64 saturates.
+func MulDivRound(a, b, den int64) int64 {
+	neg := (a < 0) != (b < 0)
+	hi, lo := bits.Mul64(absU(a), absU(b))
+	// (2·a·b + den) / (2·den), in 128 bits.
+	hi, lo = hi<<1|lo>>63, lo<<1
+	var carry uint64
+	lo, carry = bits.Add64(lo, uint64(den), 0)
+	hi += carry
+	d := 2 * uint64(den)
+	if hi >= d {
+		if neg {
+			return math.MinInt64
+		}
+		return math.MaxInt64
+	}
+	q, _ := bits.Div64(hi, lo, d)
+	if q > math.MaxInt64 {
+		q = math.MaxInt64
+	}
+	if neg {
+		return -int64(q)
+	}
+	return int64(q)
+}
+
+func absU(v int64) uint64 {
+	if v < 0 {
+		return uint64(-(v + 1)) + 1
+	}
+	return uint64(v)
+}
+
 // LineAmount is the money for minutes of work at an hourly rate:
 // round_half_up(minutes × rate / 60).
 func LineAmount(minutes, hourlyRate int64) int64 {
-	return RoundHalfUp(minutes*hourlyRate, 60)
+	return MulDivRound(minutes, hourlyRate, 60)
 }
 
 // Tax is the tax on a taxable amount at rate basis points (1 bp = 0.01 %),
 // rounded half up once.
 func Tax(taxable, rateBP int64) int64 {
-	return RoundHalfUp(taxable*rateBP, 10000)
+	return MulDivRound(taxable, rateBP, 10000)
 }
 
 // RoundingIncrements are the billing increments a client may use; 0 means
@@ -59,13 +97,13 @@ var currencies = map[string]Currency{
 	"KWD": {"KWD", "KD ", 3}, "CZK": {"CZK", "Kč ", 2}, "HUF": {"HUF", "Ft ", 2},
 }
 
-// Lookup returns what is known of code; unknown codes get two digits and the
-// code itself as symbol, which is right for most of the world's currencies.
+// Lookup returns what is known of code; other codes are written with the
+// code itself as symbol and their ISO 4217 minor-unit digits.
 func Lookup(code string) Currency {
 	if c, ok := currencies[code]; ok {
 		return c
 	}
-	return Currency{Code: code, Symbol: code + " ", Digits: 2}
+	return Currency{Code: code, Symbol: code + " ", Digits: Digits(code)}
 }
 
 // Format writes amount (minor units) of currency code, e.g. "$1,234.50",

@@ -103,13 +103,26 @@ func dsn(path string, readOnly bool) string {
 	q.Set("_foreign_keys", "on")
 	q.Set("_busy_timeout", fmt.Sprint(BusyTimeout.Milliseconds()))
 	q.Set("_synchronous", "NORMAL")
-	q.Set("_txlock", "immediate")
+	// Write transactions take the lock up front (BEGIN IMMEDIATE) so they
+	// never fail half-way on a lock upgrade; readers never write, and an
+	// immediate BEGIN on a query-only connection would be refused.
+	if readOnly {
+		q.Set("_txlock", "deferred")
+	} else {
+		q.Set("_txlock", "immediate")
+	}
 	q.Set("_loc", "UTC")
 	q.Set("_cache_size", "-16000")
 	if readOnly {
 		q.Set("_query_only", "1")
 	}
-	return "file:" + path + "?" + q.Encode()
+	return FileURI(path) + "?" + q.Encode()
+}
+
+// FileURI turns a file path into the file: URI SQLite expects, escaping
+// the characters ('?', '#', '%') that would otherwise cut the path short.
+func FileURI(path string) string {
+	return "file:" + (&url.URL{Path: path}).EscapedPath()
 }
 
 // Path is the database file.

@@ -7,6 +7,7 @@ import (
 	"github.com/vadesk/vadesk/internal/tenant"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
+	"gorm.io/gorm/schema"
 )
 
 // PracticeColumner is implemented by models whose practice is held in a
@@ -18,13 +19,21 @@ type PracticeColumner interface{ PracticeColumn() string }
 // returning "" is not narrowed to a client user's client.
 type ClientColumner interface{ ClientColumn() string }
 
+// AssignedColumner is implemented by models that narrow a restricted
+// assistant by a column other than their client column. A model returning ""
+// is not narrowed for assistants: users carry a client_id only for client
+// users, and an assistant must still find themselves and their colleagues.
+type AssignedColumner interface{ AssignedColumn() string }
+
 // registerTenantCallbacks installs the one mechanism that scopes every
 // model query: before GORM builds a SELECT, UPDATE or DELETE on a model with
 // a practice column, it adds "practice_id = caller's practice" (and, for a
-// client user, "client_id = their client"); before an INSERT it stamps the
-// caller's practice on the row. A query without a scope in its context fails
-// unless the context was marked tenant.System. Raw SQL (reports) is not
-// covered and must filter by practice itself.
+// client user, "client_id = their client"; for an assistant, "client_id IN
+// their assigned clients"); before an INSERT it stamps the caller's practice
+// on the row and refuses a row for a client the caller may not see. A query
+// without a scope in its context fails unless the context was marked
+// tenant.System. Raw SQL (reports) is not covered and must filter by practice
+// itself (and by tenant.Scope.ClientCondition).
 func registerTenantCallbacks(db *gorm.DB) error {
 	cb := db.Callback()
 	regs := []error{
@@ -42,7 +51,7 @@ func registerTenantCallbacks(db *gorm.DB) error {
 	return nil
 }
 
-type columns struct{ practice, client string }
+type columns struct{ practice, client, assigned string }
 
 func tenantColumns(db *gorm.DB) (columns, bool) {
 	s := db.Statement.Schema
@@ -60,6 +69,10 @@ func tenantColumns(db *gorm.DB) (columns, bool) {
 		c.client = cc.ClientColumn()
 	} else if _, ok := s.FieldsByDBName["client_id"]; ok {
 		c.client = "client_id"
+	}
+	c.assigned = c.client
+	if ac, ok := model.(AssignedColumner); ok {
+		c.assigned = ac.AssignedColumn()
 	}
 	return c, c.practice != ""
 }
@@ -81,10 +94,28 @@ func scopeWhere(db *gorm.DB) {
 		return
 	}
 	exprs := []clause.Expression{clause.Eq{Column: clause.Column{Table: clause.CurrentTable, Name: cols.practice}, Value: sc.PracticeID}}
-	if sc.ClientID != 0 && cols.client != "" {
-		exprs = append(exprs, clause.Eq{Column: clause.Column{Table: clause.CurrentTable, Name: cols.client}, Value: sc.ClientID})
+	if col := cols.clientFor(sc); col != "" {
+		ids, _ := sc.ClientLimit()
+		values := make([]any, len(ids))
+		for i, id := range ids {
+			values[i] = id
+		}
+		// No ids at all writes IN (NULL), which matches nothing.
+		exprs = append(exprs, clause.IN{Column: clause.Column{Table: clause.CurrentTable, Name: col}, Values: values})
 	}
 	db.Statement.AddClause(clause.Where{Exprs: exprs})
+}
+
+// clientFor is the column that narrows sc to its clients, or "" when sc sees
+// every client or the model does not belong to one.
+func (c columns) clientFor(sc tenant.Scope) string {
+	if _, limited := sc.ClientLimit(); !limited {
+		return ""
+	}
+	if sc.ClientID != 0 {
+		return c.client
+	}
+	return c.assigned
 }
 
 func scopeCreate(db *gorm.DB) {
@@ -104,6 +135,12 @@ func scopeCreate(db *gorm.DB) {
 		return
 	}
 	field := db.Statement.Schema.FieldsByDBName["practice_id"]
+	// A caller limited to some clients may only write rows of those clients;
+	// the domain code checks first and answers 404, this is the backstop.
+	var clientField *schema.Field
+	if col := cols.clientFor(sc); col == "client_id" {
+		clientField = db.Statement.Schema.FieldsByDBName[col]
+	}
 	rv := db.Statement.ReflectValue
 	stamp := func(v reflect.Value) {
 		cur, zero := field.ValueOf(ctx, v)
@@ -111,6 +148,20 @@ func scopeCreate(db *gorm.DB) {
 			_ = field.Set(ctx, v, sc.PracticeID)
 		} else if id, _ := cur.(int64); id != sc.PracticeID {
 			db.AddError(fmt.Errorf("%w: row for practice %d written by practice %d", tenant.ErrNoScope, id, sc.PracticeID))
+		}
+		if clientField == nil {
+			return
+		}
+		cur, zero = clientField.ValueOf(ctx, v)
+		if zero {
+			return
+		}
+		id, ok := cur.(int64)
+		if p, isPtr := cur.(*int64); isPtr && p != nil {
+			id, ok = *p, true
+		}
+		if !ok || !sc.MaySeeClient(id) {
+			db.AddError(fmt.Errorf("%w: row for client %v written by a caller limited to other clients", tenant.ErrNoScope, cur))
 		}
 	}
 	switch rv.Kind() {

@@ -29,10 +29,57 @@ type Scope struct {
 	UserID     int64
 	Role       Role
 	ClientID   int64
+	// Restricted narrows every query on client-owned rows to AssignedClients:
+	// it is set for assistants, who see only the clients the owner gave them
+	// (none when the list is empty, so a forgotten assignment fails closed).
+	Restricted      bool
+	AssignedClients []int64
 }
 
 // IsStaff reports whether the caller is the owner or an assistant.
 func (s Scope) IsStaff() bool { return s.Role == Owner || s.Role == Assistant }
+
+// ClientLimit returns the clients the caller may see and whether they are
+// limited at all: a client user sees their own client, a restricted
+// assistant their assigned ones, the owner every client of the practice.
+func (s Scope) ClientLimit() (ids []int64, limited bool) {
+	switch {
+	case s.ClientID != 0:
+		return []int64{s.ClientID}, true
+	case s.Restricted:
+		return s.AssignedClients, true
+	}
+	return nil, false
+}
+
+// ClientCondition is the same narrowing for raw SQL, which the data layer
+// does not scope on its own: "" when the caller sees every client, else a
+// condition such as "t.client_id IN ?" and its argument. An empty list
+// matches nothing (GORM writes IN (NULL)).
+func (s Scope) ClientCondition(column string) (string, []any) {
+	ids, limited := s.ClientLimit()
+	if !limited {
+		return "", nil
+	}
+	if ids == nil {
+		ids = []int64{}
+	}
+	return column + " IN ?", []any{ids}
+}
+
+// MaySeeClient reports whether the caller may see the client with id.
+func (s Scope) MaySeeClient(id int64) bool {
+	ids, limited := s.ClientLimit()
+	if !limited {
+		return true
+	}
+	for _, c := range ids {
+		if c == id {
+			return true
+		}
+	}
+	return false
+}
 
 type scopeKey struct{}
 type systemKey struct{}

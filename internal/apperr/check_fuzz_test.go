@@ -1,0 +1,89 @@
+package apperr
+
+import (
+	"net/mail"
+	"regexp"
+	"testing"
+	"time"
+	"unicode/utf8"
+)
+
+// FuzzCheck holds each validator of Check to what it promises, for any
+// input: never a panic, an error exactly when the rule is broken, and
+// values that pass really are what the rule says.
+func FuzzCheck(f *testing.F) {
+	for _, s := range []string{"", "a", "Dana Realty", "dana@example.com", "Dana <dana@example.com>",
+		"USD", "usd", "EURO", "2026-11-02", "2026-02-30", "02/11/2026", "\xff\xfe", "é", "a\x00b",
+		"x@y", "@", "a@b@c", " 2026-11-02", "2026-11-02T09:00:00Z"} {
+		f.Add(s, int64(0), int64(-5), int64(5), true)
+		f.Add(s, int64(3), int64(0), int64(MaxMoney), false)
+	}
+	f.Add("x", int64(-1), int64(9), int64(-9), false)
+	f.Add("x", int64(MaxMoney+1), int64(-1<<63), int64(1<<63-1), true)
+	currency := regexp.MustCompile(`^[A-Z]{3}$`)
+	f.Fuzz(func(t *testing.T, s string, n, lo, hi int64, required bool) {
+		// Text
+		max := int(uint64(n) % 300)
+		var c Check
+		c.Text("f", s, required, max)
+		broken := !utf8.ValidString(s) || (required && s == "") || utf8.RuneCountInString(s) > max
+		if (c.Err() != nil) != broken {
+			t.Fatalf("Text(%q, required=%v, max=%d): err %v, broken %v", s, required, max, c.Err(), broken)
+		}
+		// Email: what passes is a plain address of at most 254 characters.
+		c = Check{}
+		c.Email("f", s, required)
+		if c.Err() == nil && s != "" {
+			a, err := mail.ParseAddress(s)
+			if err != nil || a.Address != s || utf8.RuneCountInString(s) > 254 {
+				t.Fatalf("Email accepted %q", s)
+			}
+		}
+		if c.Err() == nil && s == "" && required {
+			t.Fatal("Email accepted a missing required address")
+		}
+		// Currency
+		c = Check{}
+		c.Currency("f", s)
+		if (c.Err() == nil) != currency.MatchString(s) {
+			t.Fatalf("Currency(%q): %v", s, c.Err())
+		}
+		// Date: what passes reads back as itself.
+		c = Check{}
+		d := c.Date("f", s)
+		if c.Err() == nil {
+			if d.Format(DateLayout) != s {
+				t.Fatalf("Date(%q) = %v", s, d)
+			}
+		} else if !d.IsZero() && d.Format(DateLayout) == s {
+			t.Fatalf("Date refused %q", s)
+		}
+		if _, err := time.Parse(DateLayout, s); (err == nil) != (c.Err() == nil) {
+			t.Fatalf("Date(%q) disagrees with time.Parse", s)
+		}
+		// Range and Money
+		c = Check{}
+		c.Range("f", n, lo, hi)
+		if (c.Err() != nil) != (n < lo || n > hi) {
+			t.Fatalf("Range(%d, %d, %d): %v", n, lo, hi, c.Err())
+		}
+		c = Check{}
+		c.Money("f", n)
+		if (c.Err() != nil) != (n < 0 || n > MaxMoney) {
+			t.Fatalf("Money(%d): %v", n, c.Err())
+		}
+		// OneOf
+		c = Check{}
+		c.OneOf("f", s, "a", "b")
+		if (c.Err() == nil) != (s == "a" || s == "b") {
+			t.Fatalf("OneOf(%q): %v", s, c.Err())
+		}
+		// A failed check is one 422 naming its field.
+		if err := c.Err(); err != nil {
+			ae, ok := As(err)
+			if !ok || ae.Kind != KindInvalid || len(ae.Fields) != 1 || ae.Fields[0].Field != "f" || !c.Has("f") {
+				t.Fatalf("Err() = %#v", err)
+			}
+		}
+	})
+}

@@ -1,0 +1,401 @@
+// Package billing turns unbilled work into invoices: drafts built from a
+// client's billable time entries, expenses and fixed-fee projects in a
+// period, their lines and totals, issuing with a gapless number, payments,
+// voiding, and the documents (PDF, CSV) an accountant receives.
+//
+// Billing does not import the packages that own time entries and projects:
+// it reads and locks their rows through small models of its own, the only
+// columns it needs. Every change to money happens in one transaction; PDFs
+// are rendered after it, outside.
+package billing
+
+import (
+	"context"
+	"time"
+
+	"github.com/vadesk/vadesk/internal/apperr"
+	"github.com/vadesk/vadesk/internal/clients"
+	"github.com/vadesk/vadesk/internal/practice"
+	"github.com/vadesk/vadesk/internal/store"
+	"gorm.io/gorm"
+)
+
+// Statuses an invoice can have.
+const (
+	StatusDraft         = "draft"
+	StatusIssued        = "issued"
+	StatusPartiallyPaid = "partially_paid"
+	StatusPaid          = "paid"
+	StatusVoid          = "void"
+	// StatusOverdue is not stored: it filters issued and partially paid
+	// invoices past their due date with a balance.
+	StatusOverdue = "overdue"
+)
+
+// How a draft groups its time into lines.
+const (
+	GroupByService = "service" // one line per service and rate
+	GroupByTask    = "task"    // one line per task (or service, for time without a task) and rate
+	GroupByEntry   = "entry"   // one line per time entry
+)
+
+// Kinds of invoice line.
+const (
+	KindTime     = "time"
+	KindExpense  = "expense"
+	KindFixedFee = "fixed_fee"
+	KindManual   = "manual"
+)
+
+// generatedKinds are the kinds of line built from work, which Refresh
+// rebuilds and Issue checks against the work; other lines (manual, and
+// retainer lines made elsewhere) are left as they are.
+var generatedKinds = []string{KindTime, KindExpense, KindFixedFee}
+
+func generated(kind string) bool {
+	return kind == KindTime || kind == KindExpense || kind == KindFixedFee
+}
+
+// Invoice is a bill to one client for one period: a draft while it is
+// being prepared, then issued with a number, paid, or void.
+type Invoice struct {
+	ID         int64 `gorm:"primaryKey"`
+	PracticeID int64
+	ClientID   int64
+	Number     *string
+	Status     string
+	Currency   string
+	GroupBy    string
+	IssueDate  *string
+	DueDate    *string
+	PeriodFrom string
+	PeriodTo   string
+	Subtotal   int64
+	Discount   int64
+	TaxName    string
+	TaxRate    int64
+	TaxTotal   int64
+	Total      int64
+	AmountPaid int64
+	Notes      string
+	Footer     string
+	Version    int64
+	IssuedAt   *time.Time
+	VoidedAt   *time.Time
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+
+	// Lines are filled by Get, in position order.
+	Lines []Line `gorm:"-"`
+	// ClientName is filled by Get and List.
+	ClientName string `gorm:"-"`
+	// Overdue is filled by Get and List from the practice's today.
+	Overdue bool `gorm:"-"`
+}
+
+// BalanceDue is what the client still owes.
+func (inv Invoice) BalanceDue() int64 { return inv.Total - inv.AmountPaid }
+
+// overdue reports whether inv is unpaid past its due date on today
+// (YYYY-MM-DD in the practice's time zone).
+func (inv Invoice) overdue(today string) bool {
+	return (inv.Status == StatusIssued || inv.Status == StatusPartiallyPaid) &&
+		inv.DueDate != nil && *inv.DueDate < today && inv.BalanceDue() > 0
+}
+
+// Line is one row of an invoice. Generated lines (time, expense, fixed fee)
+// come from work and are rebuilt by Refresh; manual lines are the VA's own.
+type Line struct {
+	ID              int64 `gorm:"primaryKey"`
+	PracticeID      int64
+	InvoiceID       int64
+	Position        int64
+	Kind            string
+	Description     string
+	ServiceID       *int64
+	ProjectID       *int64
+	TaskID          *int64
+	QuantityMinutes *int64
+	QuantityMilli   *int64
+	UnitPrice       int64
+	Amount          int64
+	Taxable         bool
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+
+	// EntryIDs and ExpenseIDs are the work the line bills, filled by Get.
+	EntryIDs   []int64 `gorm:"-"`
+	ExpenseIDs []int64 `gorm:"-"`
+}
+
+// TableName maps Line to its table.
+func (Line) TableName() string { return "invoice_lines" }
+
+// Payment is money received against an issued invoice.
+type Payment struct {
+	ID         int64 `gorm:"primaryKey"`
+	PracticeID int64
+	InvoiceID  int64
+	Amount     int64
+	Date       string
+	Method     string
+	Reference  string
+	CreatedAt  time.Time
+}
+
+// source links a line to one time entry or expense it bills.
+type source struct {
+	ID         int64 `gorm:"primaryKey"`
+	PracticeID int64
+	InvoiceID  int64
+	LineID     int64
+	EntryID    *int64
+	ExpenseID  *int64
+}
+
+func (source) TableName() string { return "invoice_line_sources" }
+
+// entry is the part of a time entry billing reads and locks. The worklog
+// package owns the row; billing only ever sets invoice_id and
+// draft_invoice_id on it.
+type entry struct {
+	ID              int64 `gorm:"primaryKey"`
+	PracticeID      int64
+	ClientID        int64
+	ServiceID       int64
+	ProjectID       *int64
+	TaskID          *int64
+	StartedAt       time.Time
+	Billable        bool
+	BillableMinutes int64
+	HourlyRate      int64
+	Note            string
+	InvoiceID       *int64
+	DraftInvoiceID  *int64
+}
+
+func (entry) TableName() string { return "time_entries" }
+
+// expense is the part of an expense billing reads and locks.
+type expense struct {
+	ID             int64 `gorm:"primaryKey"`
+	PracticeID     int64
+	ClientID       int64
+	ProjectID      *int64
+	Date           string
+	Amount         int64
+	Description    string
+	Billable       bool
+	InvoiceID      *int64
+	DraftInvoiceID *int64
+}
+
+func (expense) TableName() string { return "expenses" }
+
+// project is the part of a project billing reads; a fixed-fee project is
+// billed once, and billing sets its invoice_id when it is.
+type project struct {
+	ID         int64 `gorm:"primaryKey"`
+	PracticeID int64
+	ClientID   int64
+	Name       string
+	Billing    string
+	FixedFee   *int64
+	InvoiceID  *int64
+}
+
+func (project) TableName() string { return "projects" }
+
+// Billing models of a project, as the projects package stores them.
+const (
+	projectHourly      = "hourly"
+	projectFixedFee    = "fixed_fee"
+	projectNonBillable = "non_billable"
+)
+
+// task is the title of a task, for lines grouped by task.
+type task struct {
+	ID         int64 `gorm:"primaryKey"`
+	PracticeID int64
+	ClientID   int64
+	Title      string
+}
+
+func (task) TableName() string { return "tasks" }
+
+// Service manages the caller's invoices.
+type Service struct {
+	st  *store.Store
+	now func() time.Time
+}
+
+// New returns a Service over st; now is the clock that decides "today" in
+// the practice's time zone (issue dates, overdue).
+func New(st *store.Store, now func() time.Time) *Service {
+	if now == nil {
+		now = time.Now
+	}
+	return &Service{st: st, now: now}
+}
+
+// today is the date in the practice's time zone.
+func (s *Service) today(p practice.Practice) time.Time {
+	n := s.now().In(p.Location())
+	return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+func getPractice(db *gorm.DB) (practice.Practice, error) {
+	var p practice.Practice
+	err := db.Omit("logo").Take(&p).Error
+	return p, store.NotFound(err, "practice")
+}
+
+// Get returns one invoice with its lines.
+func (s *Service) Get(ctx context.Context, id int64) (Invoice, error) {
+	db := s.st.Read(ctx)
+	p, err := getPractice(db)
+	if err != nil {
+		return Invoice{}, err
+	}
+	return s.load(db, p, id)
+}
+
+// load reads an invoice, its lines with their sources, and what is derived
+// for display, through db (a transaction or the read pool).
+func (s *Service) load(db *gorm.DB, p practice.Practice, id int64) (Invoice, error) {
+	inv, err := getInvoice(db, id)
+	if err != nil {
+		return Invoice{}, err
+	}
+	if inv.Lines, err = getLines(db, id); err != nil {
+		return Invoice{}, err
+	}
+	cl, err := clients.Get(db, inv.ClientID)
+	if err != nil {
+		return Invoice{}, err
+	}
+	inv.ClientName = cl.Name
+	inv.Overdue = inv.overdue(s.today(p).Format(apperr.DateLayout))
+	return inv, nil
+}
+
+func getInvoice(db *gorm.DB, id int64) (Invoice, error) {
+	var inv Invoice
+	err := db.Take(&inv, "id = ?", id).Error
+	return inv, store.NotFound(err, "invoice")
+}
+
+// getLines reads an invoice's lines in order, each with the ids of the
+// entries and expenses it bills.
+func getLines(db *gorm.DB, invoiceID int64) ([]Line, error) {
+	var lines []Line
+	if err := db.Where("invoice_id = ?", invoiceID).Order("position, id").Find(&lines).Error; err != nil {
+		return nil, store.Translate(err)
+	}
+	var srcs []source
+	if err := db.Where("invoice_id = ?", invoiceID).Order("id").Find(&srcs).Error; err != nil {
+		return nil, store.Translate(err)
+	}
+	byLine := make(map[int64]int, len(lines))
+	for i, l := range lines {
+		byLine[l.ID] = i
+	}
+	for _, sr := range srcs {
+		i, ok := byLine[sr.LineID]
+		if !ok {
+			continue
+		}
+		if sr.EntryID != nil {
+			lines[i].EntryIDs = append(lines[i].EntryIDs, *sr.EntryID)
+		}
+		if sr.ExpenseID != nil {
+			lines[i].ExpenseIDs = append(lines[i].ExpenseIDs, *sr.ExpenseID)
+		}
+	}
+	return lines, nil
+}
+
+// Filter narrows List.
+type Filter struct {
+	ClientID int64
+	Status   string // one of the statuses, or StatusOverdue
+	From, To string // issue dates, inclusive (YYYY-MM-DD)
+	BeforeID int64  // cursor: newest first, so the next page is below it
+	Limit    int
+}
+
+// List returns invoices newest first (by id), without their lines.
+func (s *Service) List(ctx context.Context, f Filter) ([]Invoice, error) {
+	var c apperr.Check
+	if f.Status != "" {
+		c.OneOf("status", f.Status, StatusDraft, StatusIssued, StatusPartiallyPaid, StatusPaid, StatusVoid, StatusOverdue)
+	}
+	if f.From != "" {
+		c.Date("from", f.From)
+	}
+	if f.To != "" {
+		c.Date("to", f.To)
+	}
+	if err := c.Err(); err != nil {
+		return nil, err
+	}
+	db := s.st.Read(ctx)
+	p, err := getPractice(db)
+	if err != nil {
+		return nil, err
+	}
+	today := s.today(p).Format(apperr.DateLayout)
+	q := db.Order("id DESC").Limit(f.Limit)
+	if f.BeforeID > 0 {
+		q = q.Where("id < ?", f.BeforeID)
+	}
+	if f.ClientID > 0 {
+		q = q.Where("client_id = ?", f.ClientID)
+	}
+	switch f.Status {
+	case "":
+	case StatusOverdue:
+		q = q.Where("status IN ? AND due_date < ? AND total > amount_paid", []string{StatusIssued, StatusPartiallyPaid}, today)
+	default:
+		q = q.Where("status = ?", f.Status)
+	}
+	if f.From != "" {
+		q = q.Where("issue_date >= ?", f.From)
+	}
+	if f.To != "" {
+		q = q.Where("issue_date <= ?", f.To)
+	}
+	var out []Invoice
+	if err := q.Find(&out).Error; err != nil {
+		return nil, store.Translate(err)
+	}
+	if err := fillClientNames(db, out); err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Overdue = out[i].overdue(today)
+	}
+	return out, nil
+}
+
+func fillClientNames(db *gorm.DB, invs []Invoice) error {
+	if len(invs) == 0 {
+		return nil
+	}
+	ids := make([]int64, 0, len(invs))
+	for _, inv := range invs {
+		ids = append(ids, inv.ClientID)
+	}
+	var cls []clients.Client
+	if err := db.Select("id", "name").Where("id IN ?", ids).Find(&cls).Error; err != nil {
+		return store.Translate(err)
+	}
+	names := make(map[int64]string, len(cls))
+	for _, c := range cls {
+		names[c.ID] = c.Name
+	}
+	for i := range invs {
+		invs[i].ClientName = names[invs[i].ClientID]
+	}
+	return nil
+}

@@ -1,0 +1,406 @@
+package e2e
+
+import (
+	"bytes"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+const (
+	ownerEmail    = "maria@example.test"
+	ownerPassword = "correct horse battery"
+	clientEmail   = "pat@acme.test"
+	clientPass    = "portal password 1234"
+)
+
+// TestJourneys goes through a VA's month in the browser, in order: each
+// journey starts where the one before left off, in one shared browser.
+func TestJourneys(t *testing.T) {
+	s := newSuite(t)
+	owner := s.newTab(t, "owner", false)
+	var invoiceNumber string
+
+	step := func(name string, fn func(t *testing.T)) {
+		if !t.Run(name, fn) {
+			t.FailNow() // later journeys build on this one
+		}
+	}
+
+	step("setup and login", func(t *testing.T) {
+		b := owner.use(t)
+		b.visit("/")
+		b.seeHeading("Welcome to vadesk")
+		b.shot("setup")
+		b.fill("", "Practice name", "Maria Lopez VA")
+		b.fill("", "Your name", "Maria Lopez")
+		b.fill("", "Email", ownerEmail)
+		b.fill("", "Password", "short")
+		b.fill("", "Time zone", "UTC")
+		b.fill("", "Currency", "USD · US Dollar")
+		b.click("", "Create my practice")
+		// The server's validation error appears next to the field it names.
+		if msg := b.fieldError("", "Password"); !strings.Contains(msg, "12") {
+			t.Errorf("password error = %q, want one about its length", msg)
+		}
+		b.shot("setup-error")
+		b.fill("", "Password", ownerPassword)
+		b.click("", "Create my practice")
+		b.seeHeading("Today")
+		b.see("Maria Lopez VA")
+		b.shot("today-empty")
+
+		b.click("", "Log out")
+		b.seeHeading("Log in")
+		b.fill("", "Email", ownerEmail)
+		b.fill("", "Password", "wrong password!!")
+		b.click("", "Log in")
+		b.see("do not match")
+		b.fill("", "Password", ownerPassword)
+		b.click("", "Log in")
+		b.seeHeading("Today")
+		b.clean(t)
+	})
+
+	step("add a client and a rate", func(t *testing.T) {
+		b := owner.use(t)
+		b.click("Main", "Clients")
+		b.seeHeading("Clients")
+		b.see("No clients yet")
+		b.shot("clients-empty")
+		b.click("", "Add client")
+		b.seeHeading("New client")
+		b.click("", "Save client")
+		if msg := b.fieldError("", "Name"); msg == "" {
+			t.Error("saving a client without a name shows no error by the Name field")
+		}
+		b.fill("", "Name", "Acme Realty")
+		b.fill("", "Company", "Acme Realty LLC")
+		b.fill("", "Email", "office@acme.test")
+		b.fill("", "Round time", "Up to 15 minutes")
+		b.click("", "Save client")
+		b.seeHeading("Acme Realty")
+
+		b.fill("Set a rate for this client", "Service", "Email and inbox management")
+		b.fill("Set a rate for this client", "Hourly rate", "85")
+		b.click("Set a rate for this client", "Set rate")
+		b.see("$85.00")
+		b.open("Add contact")
+		b.fill("Add contact", "Contact name", "Pat Smith")
+		b.fill("Add contact", "Contact email", clientEmail)
+		b.click("Add contact", "Add contact")
+		b.see("Pat Smith")
+		// A monthly package: 10 hours for $500, then $60/h.
+		b.open("Add retainer")
+		b.fill("Add a retainer", "Retainer name", "10-hour package")
+		b.fill("Add a retainer", "Hours included a month", "10")
+		b.fill("Add a retainer", "Monthly fee", "500")
+		b.fill("Add a retainer", "Hourly rate beyond the package", "60")
+		b.click("Add a retainer", "Add retainer")
+		b.see("10h 00m a month for $500.00, then $60.00/h")
+		b.see("0m used of 10h 00m")
+		b.shot("client")
+
+		b.click("Main", "Clients")
+		b.seeHeading("Clients")
+		b.see("Acme Realty LLC")
+		b.fill("", "Search clients", "nobody")
+		b.see("No clients match")
+		b.fill("", "Search clients", "acme")
+		b.see("Acme Realty LLC")
+		b.shot("clients")
+		b.clean(t)
+	})
+
+	step("run the timer and see the entry", func(t *testing.T) {
+		b := owner.use(t)
+		b.click("Main", "Today")
+		b.seeHeading("Today")
+		b.fill("Start the timer", "Client", "Acme Realty (Acme Realty LLC)")
+		b.fill("Start the timer", "Service", "Email and inbox management")
+		b.fill("Start the timer", "Note", "Inbox zero and weekly newsletter")
+		b.click("", "Start timer")
+		b.see("Timer running")
+		b.see("Inbox zero and weekly newsletter")
+		b.shot("timer-running")
+		b.click("", "Stop timer")
+		b.wait("the timer stops", `document.getElementById("timer-h")?.textContent === "Timer"`)
+		b.see("Inbox zero and weekly newsletter") // in "Logged today"
+		b.shot("today")
+
+		b.click("Main", "Time")
+		b.seeHeading("Time")
+		b.see("Inbox zero and weekly newsletter")
+		// Rounded up to the client's 15 minutes at $85/h: $21.25.
+		b.see("$21.25")
+		// A manual entry, with a duration as people write it.
+		b.open("Add time")
+		b.fill("Add time", "Duration", "1:30")
+		b.fill("Add time", "Client", "Acme Realty (Acme Realty LLC)")
+		b.fill("Add time", "Service", "Email and inbox management")
+		b.fill("Add time", "Note", "Listing photos and descriptions")
+		b.click("Add time", "Add time")
+		b.see("Listing photos and descriptions")
+		b.see("$127.50")
+		// Edit it: the note the client will see.
+		b.click("", "Edit entry of 1h 30m for Acme Realty")
+		b.fill("Edit entry", "Note", "Listing photos and descriptions for 12 Elm St")
+		b.click("Edit entry", "Save entry")
+		b.see("Listing photos and descriptions for 12 Elm St")
+		b.shot("time")
+		b.clean(t)
+	})
+
+	step("create, issue and download an invoice", func(t *testing.T) {
+		b := owner.use(t)
+		b.click("Main", "Invoices")
+		b.seeHeading("Invoices")
+		b.see("No invoices yet")
+		b.click("", "New invoice")
+		b.seeHeading("New invoice")
+		b.fill("New invoice", "Client", "Acme Realty (Acme Realty LLC)")
+		b.click("New invoice", "This month")
+		b.see("$148.75") // 15 min + 90 min at $85, rounded per entry
+		b.shot("invoice-new")
+		b.click("", "Create draft")
+		b.seeHeading("Draft invoice")
+		b.see("$148.75")
+		// A manual line on the draft: 2 × $10.
+		b.open("Add a line")
+		b.fill("Add a line", "Description", "Printed flyers")
+		b.fill("Add a line", "Quantity", "2")
+		b.fill("Add a line", "Unit price", "10")
+		b.click("Add a line", "Add line")
+		b.wait("new total", `document.getElementById("invoice-total")?.textContent === "$168.75"`)
+		b.shot("invoice-draft")
+		b.click("", "Issue invoice")
+		b.badge("Issued")
+		invoiceNumber = strings.TrimPrefix(b.heading(), "Invoice ")
+		if !strings.HasPrefix(invoiceNumber, "INV-") {
+			t.Fatalf("issued invoice heading %q, want Invoice INV-…", b.heading())
+		}
+		b.shot("invoice-issued")
+		pdf, name := b.download("", "Download PDF")
+		if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+			t.Errorf("the download %q is not a PDF: %.20q", name, pdf)
+		}
+		if !strings.Contains(name, invoiceNumber) {
+			t.Errorf("the PDF is called %q; want the invoice number %s in the name", name, invoiceNumber)
+		}
+		// A partial payment, then the rest.
+		b.fill("Record a payment", "Amount", "100")
+		b.click("", "Record payment")
+		b.badge("Partly paid")
+		b.see("$68.75")
+		b.click("", "Record payment")
+		b.badge("Paid")
+		b.shot("invoice-paid")
+
+		b.click("Main", "Invoices")
+		b.see(invoiceNumber)
+		b.shot("invoices")
+		b.clean(t)
+	})
+
+	step("invite a client user who sees only their invoice", func(t *testing.T) {
+		b := owner.use(t)
+		// A second client with an invoice of its own, which Pat must not see.
+		b.click("Main", "Clients")
+		b.click("", "Add client")
+		b.fill("", "Name", "Beta Coaching")
+		b.click("", "Save client")
+		b.seeHeading("Beta Coaching")
+		b.click("Main", "Time")
+		b.seeHeading("Time")
+		b.open("Add time")
+		b.fill("Add time", "Duration", "2")
+		b.fill("Add time", "Client", "Beta Coaching")
+		b.fill("Add time", "Service", "Website updates")
+		b.click("Add time", "Add time")
+		b.see("2h 00m")
+		b.visit("/#/invoices/new")
+		b.fill("New invoice", "Client", "Beta Coaching")
+		b.click("New invoice", "This month")
+		b.see("$100.00")
+		b.click("", "Create draft")
+		b.seeHeading("Draft invoice")
+		b.click("", "Issue invoice")
+		b.badge("Issued")
+		other := strings.TrimPrefix(b.heading(), "Invoice ")
+
+		b.click("Main", "Clients")
+		b.click("", "Acme Realty")
+		b.seeHeading("Acme Realty")
+		b.fill("Invite to the portal", "Invite email", clientEmail)
+		b.fill("Invite to the portal", "Invite name", "Pat Smith")
+		b.click("Invite to the portal", "Invite")
+		link := b.value("", "Invite link (it works once)")
+		if !strings.Contains(link, "/portal/accept?token=") {
+			t.Fatalf("invite link = %q", link)
+		}
+		b.shot("client-invited")
+		b.clean(t)
+
+		c := s.newTab(t, "client", true)
+		c.goTo(link)
+		c.seeHeading("Welcome to your client portal")
+		c.shot("portal-accept")
+		c.fill("", "Choose a password", clientPass)
+		c.fill("", "Repeat the password", clientPass)
+		c.click("", "Open my portal")
+		c.seeHeading("Hello, Pat Smith")
+		c.shot("portal")
+		c.click("Main", "Invoices")
+		c.seeHeading("Invoices")
+		c.see(invoiceNumber)
+		if txt := c.text(); strings.Contains(txt, other) || strings.Contains(txt, "Beta") {
+			t.Errorf("the client portal shows another client's invoice %s:\n%s", other, txt)
+		}
+		if n := c.nodeCount("main tbody tr"); n != 1 {
+			t.Errorf("the portal lists %d invoices, want 1", n)
+		}
+		c.shot("portal-invoices")
+		pdf, _ := c.download("", "Download invoice "+invoiceNumber+" as PDF")
+		if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+			t.Errorf("the portal's download is not a PDF: %.20q", pdf)
+		}
+		c.click("Main", "Time")
+		c.see("Inbox zero and weekly newsletter")
+		c.click("Main", "Tasks")
+		c.fill("Ask for a task", "What do you need?", "Update the open house flyer")
+		c.click("", "Send request")
+		c.see("Your request")
+		c.shot("portal-tasks")
+		// The portal at phone width.
+		c.phone()
+		for _, p := range []struct{ path, heading string }{{"/#/", "Hello, Pat Smith"}, {"/#/invoices", "Invoices"}, {"/#/tasks", "Tasks"}} {
+			c.visit(p.path)
+			c.seeHeading(p.heading)
+			c.noSideways("portal " + p.heading)
+			c.shot("phone-portal-" + slug(p.path))
+		}
+		c.desktop()
+		c.clean(t)
+
+		// The VA sees the request on the board, marked as the client's.
+		b.click("Main", "Tasks")
+		b.seeHeading("Tasks")
+		b.see("Update the open house flyer")
+		b.see("Client request")
+		b.fill("", "Status of Update the open house flyer", "In progress")
+		b.wait("the card moves", `!!document.querySelector(".col-in_progress .task-card") && document.querySelector(".col-in_progress").textContent.includes("Update the open house flyer")`)
+		b.shot("tasks")
+		b.click("", "Update the open house flyer")
+		b.seeHeading("Update the open house flyer")
+		b.fill("Edit task", "Due date", "2031-05-30")
+		b.fill("Edit task", "Priority", "High")
+		b.click("Edit task", "Save task")
+		b.see("Due May 30, 2031")
+		b.shot("task")
+		b.clean(t)
+	})
+
+	step("phone width", func(t *testing.T) {
+		b := owner.use(t)
+		b.phone()
+		defer b.desktop()
+		pages := []struct{ path, heading string }{
+			{"/#/", "Today"},
+			{"/#/time", "Time"},
+			{"/#/tasks", "Tasks"},
+			{"/#/clients", "Clients"},
+			{"/#/invoices", "Invoices"},
+			{"/#/settings", "Settings"},
+			{"/#/settings?tab=services", "Settings"},
+		}
+		for _, p := range pages {
+			b.visit(p.path)
+			b.seeHeading(p.heading)
+			b.noSideways(p.heading)
+			b.shot("phone-" + slug(p.path))
+		}
+		b.visit("/#/clients")
+		b.click("", "Acme Realty")
+		b.seeHeading("Acme Realty")
+		b.noSideways("client page")
+		b.shot("phone-client")
+		b.visit("/#/invoices")
+		b.click("", invoiceNumber)
+		b.seeHeading("Invoice " + invoiceNumber)
+		b.noSideways("invoice page")
+		b.shot("phone-invoice")
+		b.clean(t)
+	})
+
+	step("an assistant logs time without seeing money", func(t *testing.T) {
+		b := owner.use(t)
+		b.visit("/#/settings?tab=users")
+		b.open("Add an assistant")
+		b.fill("Add an assistant", "Name", "Sam Lee")
+		b.fill("Add an assistant", "Email", "sam@example.test")
+		b.fill("Add an assistant", "Password", "assistant password 1")
+		b.fill("Add an assistant", "Acme Realty", "true")
+		b.click("Add an assistant", "Add assistant")
+		b.see("sam@example.test")
+		b.shot("settings-users")
+		b.clean(t)
+
+		a := s.newTab(t, "assistant", true)
+		a.visit("/")
+		a.seeHeading("Log in")
+		a.fill("", "Email", "sam@example.test")
+		a.fill("", "Password", "assistant password 1")
+		a.click("", "Log in")
+		a.seeHeading("Today")
+		a.wait("navigation without invoices", `!![...document.querySelectorAll(".sidenav a")].find((a) => a.textContent.trim() === "Clients") && ![...document.querySelectorAll(".sidenav li:not([hidden]) a")].some((a) => a.textContent.trim() === "Invoices")`)
+		a.click("Main", "Time")
+		a.seeHeading("Time")
+		a.open("Add time")
+		a.fill("Add time", "Duration", "45m")
+		a.fill("Add time", "Client", "Acme Realty (Acme Realty LLC)")
+		a.fill("Add time", "Service", "Administrative support")
+		a.fill("Add time", "Note", "Calendar for the open house")
+		a.click("Add time", "Add time")
+		a.see("Calendar for the open house")
+		a.shot("assistant-time")
+		if txt := a.text(); strings.Contains(txt, "$") || strings.Contains(txt, "Beta Coaching") {
+			t.Errorf("the assistant sees money or another client's work:\n%s", txt)
+		}
+		a.click("Main", "Today")
+		a.seeHeading("Today")
+		if txt := a.text(); strings.Contains(txt, "$") || strings.Contains(txt, "Unbilled") {
+			t.Errorf("the assistant's Today shows money:\n%s", txt)
+		}
+		a.shot("assistant-today")
+		a.clean(t)
+	})
+
+	step("settings and tokens", func(t *testing.T) {
+		b := owner.use(t)
+		b.visit("/#/settings?tab=invoicing")
+		b.seeHeading("Settings")
+		b.fill("Invoicing", "Invoice number pattern", "INV-{YYYY}")
+		b.click("", "Save settings")
+		if msg := b.fieldError("Invoicing", "Invoice number pattern"); !strings.Contains(msg, "SEQ") {
+			t.Errorf("pattern error = %q, want one naming {SEQ}", msg)
+		}
+		b.shot("settings-error")
+		b.visit("/#/settings?tab=tokens")
+		b.fill("Create an API token", "Token name", "Zapier")
+		b.click("", "Create token")
+		tok := b.value("", `Token "Zapier" (copy it now: it is shown only once)`)
+		if !regexp.MustCompile(`^\S{20,}$`).MatchString(tok) {
+			t.Errorf("new token = %q", tok)
+		}
+		b.shot("settings-tokens")
+		b.clean(t)
+	})
+}
+
+func slug(path string) string {
+	s := strings.Trim(regexp.MustCompile(`[^a-z]+`).ReplaceAllString(path, "-"), "-")
+	if s == "" {
+		return "today"
+	}
+	return s
+}

@@ -1,0 +1,128 @@
+// Small SVG charts drawn by hand: a stacked bar chart of hours per client
+// per week, and horizontal bars for money per client. Colours come from CSS
+// classes (s0…s7), so the CSP needs no inline styles.
+
+import { h, s, uid, table } from "./dom.js";
+import { number, weekday, date } from "./format.js";
+
+const SERIES = 8;
+
+function niceStep(max, ticks) {
+  const raw = max / ticks;
+  const mag = 10 ** Math.floor(Math.log10(raw || 1));
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * mag >= raw) return m * mag;
+  return 10 * mag;
+}
+
+/**
+ * A stacked bar chart. weeks: ["YYYY-MM-DD" Mondays]; series: [{name,
+ * values: [minutes per week]}] (the biggest first; beyond seven they are
+ * merged into "Other clients"). Answers a figure with the chart, a legend
+ * and the same numbers as a table for screen readers and the curious.
+ */
+export function weeklyHours({ title, weeks, series }) {
+  let list = series.filter((x) => x.values.some((v) => v > 0));
+  list.sort((a, b) => b.values.reduce((p, c) => p + c, 0) - a.values.reduce((p, c) => p + c, 0));
+  if (list.length > SERIES) {
+    const keep = list.slice(0, SERIES - 1);
+    const rest = list.slice(SERIES - 1);
+    keep.push({ name: "Other clients", values: weeks.map((_, i) => rest.reduce((p, x) => p + x.values[i], 0)) });
+    list = keep;
+  }
+  const titleId = uid("chart");
+  if (!list.length) {
+    return h("figure", { class: "chart empty-chart" }, h("figcaption", { id: titleId }, title), h("p", { class: "muted" }, "No hours logged in these weeks yet. Start the timer or add time, and your weeks show up here."));
+  }
+  const totals = weeks.map((_, i) => list.reduce((p, x) => p + x.values[i], 0) / 60);
+  // At least two hours of scale and half-hour steps, so a short week is a
+  // short bar and the axis reads 0.5h, 1h, 1.5h rather than 0.3h.
+  const maxH = Math.max(...totals, 2);
+  const step = Math.max(0.5, niceStep(maxH, 4));
+  const top = Math.ceil(maxH / step) * step;
+  // On a phone the chart is drawn narrower, so its text stays readable.
+  const narrow = window.matchMedia("(max-width: 600px)").matches;
+  const W = narrow ? 360 : 640;
+  const H = narrow ? 220 : 240;
+  const pad = { l: 36, r: 6, t: 12, b: 28 };
+  const cw = W - pad.l - pad.r;
+  const ch = H - pad.t - pad.b;
+  const slot = cw / weeks.length;
+  const bw = Math.min(44, slot * 0.62);
+  const y = (hrs) => pad.t + ch - (hrs / top) * ch;
+
+  const grid = [];
+  for (let v = 0; v <= top + 1e-9; v += step) {
+    grid.push(s("line", { x1: pad.l, x2: W - pad.r, y1: y(v), y2: y(v), class: v === 0 ? "axis" : "grid" }));
+    grid.push(s("text", { x: pad.l - 6, y: y(v) + 4, class: "tick", "text-anchor": "end" }, `${number(v, 1)}h`));
+  }
+  const bars = [];
+  weeks.forEach((wk, i) => {
+    const x = pad.l + slot * i + (slot - bw) / 2;
+    let acc = 0;
+    list.forEach((ser, si) => {
+      const hrs = ser.values[i] / 60;
+      if (hrs <= 0) return;
+      const y0 = y(acc);
+      const y1 = y(acc + hrs);
+      acc += hrs;
+      const cls = ser.name === "Other clients" && si === SERIES - 1 ? "s-other" : `s${si}`;
+      bars.push(
+        s("rect", { x, y: y1, width: bw, height: Math.max(0, y0 - y1), class: `bar ${cls}` }, s("title", null, `${ser.name}, week of ${date(wk)}: ${number(hrs, 2)} h`)),
+      );
+    });
+    if (!narrow || (weeks.length - 1 - i) % 2 === 0) {
+      bars.push(s("text", { x: x + bw / 2, y: H - 8, class: "tick", "text-anchor": "middle" }, weekday(wk).replace(/^\w+,\s*/, "")));
+    }
+  });
+  const svg = s(
+    "svg",
+    { viewBox: `0 0 ${W} ${H}`, class: "chart-svg", role: "img", "aria-labelledby": titleId, preserveAspectRatio: "xMidYMid meet" },
+    grid,
+    bars,
+  );
+  const legend = h(
+    "ul",
+    { class: "legend" },
+    list.map((ser, si) =>
+      h(
+        "li",
+        null,
+        s("svg", { width: 12, height: 12, viewBox: "0 0 12 12", "aria-hidden": "true" }, s("rect", { width: 12, height: 12, rx: 3, class: ser.name === "Other clients" && si === SERIES - 1 ? "s-other" : `s${si}` })),
+        ` ${ser.name}`,
+      ),
+    ),
+  );
+  const rows = list.map((ser) =>
+    h("tr", null, h("th", { scope: "row" }, ser.name), ser.values.map((v) => h("td", { class: "num" }, number(v / 60, 2)))),
+  );
+  const data = h(
+    "details",
+    { class: "chart-data" },
+    h("summary", null, "Show as a table"),
+    table(["Client", ...weeks.map((w) => ({ label: weekday(w).replace(/^\w+,\s*/, ""), class: "num" }))], rows, { caption: `${title} (hours)` }),
+  );
+  return h("figure", { class: "chart" }, h("figcaption", { id: titleId }, title), svg, legend, data);
+}
+
+/**
+ * Horizontal bars: items [{label, value, text, href}] scaled to the
+ * largest value. For amounts per client.
+ */
+export function bars({ title, items, emptyText }) {
+  const titleId = uid("bars");
+  if (!items.length) return h("div", { class: "hbars" }, h("p", { class: "muted" }, emptyText || "Nothing here yet."));
+  const max = Math.max(...items.map((i) => i.value), 1);
+  return h(
+    "ul",
+    { class: "hbars", "aria-label": title },
+    items.map((it, i) =>
+      h(
+        "li",
+        null,
+        h("span", { class: "hbar-label", id: `${titleId}-${i}` }, it.href ? h("a", { href: it.href }, it.label) : it.label),
+        s("svg", { class: "hbar", viewBox: "0 0 100 10", preserveAspectRatio: "none", "aria-hidden": "true" }, s("rect", { x: 0, y: 0, width: Math.max(1, (it.value / max) * 100), height: 10, rx: 2, class: `s${i % SERIES}` })),
+        h("span", { class: "hbar-value num" }, it.text),
+      ),
+    ),
+  );
+}
