@@ -134,6 +134,9 @@ func (s *Service) Create(ctx context.Context, d Draft) (Invoice, error) {
 		} else if err != nil {
 			return err
 		}
+		if err := refuseRetained(tx, cl, d.From, d.To); err != nil {
+			return err
+		}
 		inv := Invoice{ClientID: cl.ID, Status: StatusDraft, Currency: cl.Currency, GroupBy: d.GroupBy,
 			PeriodFrom: d.From, PeriodTo: d.To, TaxName: p.DefaultTaxName, TaxRate: p.DefaultTaxRate,
 			Notes: p.DefaultNotes, Footer: p.DefaultFooter, Version: 1}
@@ -523,4 +526,26 @@ func (s *Service) Delete(ctx context.Context, id int64) error {
 		}
 		return tx.Delete(&inv).Error
 	})
+}
+
+// refuseRetained stops an hourly draft over a period in which the client
+// has a retainer: its months are billed from the retainer (the fee, the
+// overage, then the client's other work), and an hourly draft first would
+// bill the retained hours by the hour and then block the retainer invoice.
+// The retainers table belongs to the retainers package, which builds on
+// this one, so it is read here with plain SQL scoped to the practice.
+func refuseRetained(tx *gorm.DB, cl clients.Client, from, to string) error {
+	var r struct {
+		ID   int64
+		Name string
+	}
+	err := tx.Raw(`SELECT id, name FROM retainers WHERE practice_id = ? AND client_id = ?
+		AND starts_on <= ? AND (ends_on IS NULL OR ends_on >= ?) ORDER BY id LIMIT 1`,
+		cl.PracticeID, cl.ID, to, from).Scan(&r).Error
+	if err != nil || r.ID == 0 {
+		return err
+	}
+	return apperr.Conflict("%s has the retainer %q in this period: invoice its months from the retainer "+
+		"(POST /api/v1/clients/%d/retainers/%d/invoices), which bills the fee, any overage and the other work of the month",
+		cl.Name, r.Name, cl.ID, r.ID)
 }

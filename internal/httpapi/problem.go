@@ -55,7 +55,7 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 				c.Response().Header().Set("Retry-After", strconv.Itoa(ae.RetryAfter))
 			}
 			if ae.Kind == apperr.KindInternal || ae.Kind == apperr.KindUnavailable {
-				log.Error("request failed", "request_id", p.RequestID, "path", p.Instance, "err", err)
+				log.Error("request failed", "request_id", p.RequestID, "path", logPath(c), "err", err)
 			}
 			if ae.Kind == apperr.KindInternal {
 				p.Detail = "something went wrong on our side; the request id helps us find it"
@@ -80,12 +80,12 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 				}
 			}
 			if he.Code >= 500 {
-				log.Error("request failed", "request_id", p.RequestID, "path", p.Instance, "err", err)
+				log.Error("request failed", "request_id", p.RequestID, "path", logPath(c), "err", err)
 			}
 		default:
 			p.Status = http.StatusInternalServerError
 			p.Detail = "something went wrong on our side; the request id helps us find it"
-			log.Error("request failed", "request_id", p.RequestID, "path", p.Instance, "err", err)
+			log.Error("request failed", "request_id", p.RequestID, "path", logPath(c), "err", err)
 		}
 		p.Title = http.StatusText(p.Status)
 		writeProblem(c, p)

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -117,8 +118,8 @@ func TestRetainerUsageAndInvoices(t *testing.T) {
 	if locked != 7 {
 		t.Fatalf("locked %d", locked)
 	}
-	if res := f.owner.Do("POST", "/api/v1/invoices", map[string]any{"client_id": f.usd, "from": "2026-10-01", "to": "2026-10-31"}); res.Status != 422 {
-		t.Fatalf("ordinary draft for October after the retainer's: %d %s", res.Status, res.Body)
+	if res := f.owner.Do("POST", "/api/v1/invoices", map[string]any{"client_id": f.usd, "from": "2026-10-01", "to": "2026-10-31"}); res.Status != 409 || !strings.Contains(res.Problem(t).Detail, "retainer") {
+		t.Fatalf("an hourly draft over a retained month must be refused: %d %s", res.Status, res.Body)
 	}
 
 	// November, issued at once: fee plus 30 minutes at 60.00.

@@ -158,7 +158,7 @@ func requestLogger(log *slog.Logger) echo.MiddlewareFunc {
 			}
 			attrs := []any{
 				"request_id", requestID(c), "method", c.Request().Method,
-				"path", c.Request().URL.Path, "status", status,
+				"path", logPath(c), "status", status,
 				"duration_ms", float64(time.Since(start).Microseconds()) / 1000,
 				"bytes", c.Response().Size, "ip", c.RealIP(),
 			}

@@ -111,14 +111,12 @@ func Lookup(code string) Currency {
 func Format(amount int64, code string) string {
 	c := Lookup(code)
 	neg := amount < 0
-	if neg {
-		amount = -amount
-	}
-	div := int64(1)
+	abs := absU(amount) // math.MinInt64 has no int64 negation
+	div := uint64(1)
 	for range c.Digits {
 		div *= 10
 	}
-	whole, frac := amount/div, amount%div
+	whole, frac := abs/div, abs%div
 	var b strings.Builder
 	if neg {
 		b.WriteByte('-')
@@ -131,7 +129,7 @@ func Format(amount int64, code string) string {
 	return b.String()
 }
 
-func groupThousands(n int64) string {
+func groupThousands(n uint64) string {
 	s := fmt.Sprint(n)
 	if len(s) <= 3 {
 		return s

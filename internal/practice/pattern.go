@@ -15,6 +15,9 @@ import (
 // change: each year for INV-{YYYY}-{SEQ:4}, each month with {MM} in it.
 var tokenRE = regexp.MustCompile(`\{([A-Z]+)(?::(\d+))?\}`)
 
+// adjacentRE finds {CLIENT} and {SEQ} with nothing between them.
+var adjacentRE = regexp.MustCompile(`\{CLIENT\}\{SEQ(:\d+)?\}|\{SEQ(:\d+)?\}\{CLIENT\}`)
+
 // CheckPattern returns why p is not a usable invoice number pattern, or "".
 func CheckPattern(p string) string {
 	if !utf8.ValidString(p) || p == "" || utf8.RuneCountInString(p) > 60 {
@@ -44,6 +47,11 @@ func CheckPattern(p string) string {
 	}
 	if seq != 1 {
 		return "must contain {SEQ} (or {SEQ:n}) exactly once"
+	}
+	// {CLIENT}{SEQ} side by side is ambiguous: client "A1" #2 and client "A"
+	// #12 would both be A12, and the second issue would fail.
+	if adjacentRE.MatchString(p) {
+		return "needs a separator such as - between {CLIENT} and {SEQ}"
 	}
 	return ""
 }

@@ -13,7 +13,6 @@ import (
 	"math/rand/v2"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/vadesk/vadesk/internal/auth"
@@ -431,7 +430,7 @@ func (g *gen) entries(ctx context.Context, cls []*genClient, n int, from, to tim
 			}
 		}
 	}
-	return ins.commit(ctx)
+	return ins.commit()
 }
 
 // entryColumns are the columns of a generated time entry, in the order
@@ -442,18 +441,14 @@ const entryColumns = `practice_id, client_id, service_id, project_id, task_id, u
 
 const entryValues = "(?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL, ?, ?, ?)"
 
-// batchRows is how many entries one INSERT writes: fewer statements cross
-// from Go into SQLite, which is most of the cost of a row.
-const batchRows = 50
-
-// inserter writes entries batchRows to a statement, committing every
-// 10,000 rows.
+// inserter writes entries with one prepared statement, committing every
+// 10,000 rows. (Multi-row INSERTs were tried: SQLite's own work on the
+// table and its indexes is most of the cost, so they gained nothing.)
 type inserter struct {
-	conn      *sql.Conn
-	tx        *sql.Tx
-	many, one *sql.Stmt
-	args      []any
-	inTx      int
+	conn *sql.Conn
+	tx   *sql.Tx
+	stmt *sql.Stmt
+	inTx int
 }
 
 func (in *inserter) add(ctx context.Context, row []any) error {
@@ -463,41 +458,25 @@ func (in *inserter) add(ctx context.Context, row []any) error {
 			return fmt.Errorf("seed: begin: %w", err)
 		}
 		in.tx = tx
-		vals := strings.Repeat(entryValues+",", batchRows-1) + entryValues
-		if in.many, err = tx.PrepareContext(ctx, "INSERT INTO time_entries ("+entryColumns+") VALUES "+vals); err != nil {
-			return fmt.Errorf("seed: prepare: %w", err)
-		}
-		if in.one, err = tx.PrepareContext(ctx, "INSERT INTO time_entries ("+entryColumns+") VALUES "+entryValues); err != nil {
+		if in.stmt, err = tx.PrepareContext(ctx, "INSERT INTO time_entries ("+entryColumns+") VALUES "+entryValues); err != nil {
 			return fmt.Errorf("seed: prepare: %w", err)
 		}
 	}
-	in.args = append(in.args, row...)
-	if len(in.args) == batchRows*len(row) {
-		if _, err := in.many.ExecContext(ctx, in.args...); err != nil {
-			return fmt.Errorf("seed: entries: %w", err)
-		}
-		in.args = in.args[:0]
+	if _, err := in.stmt.ExecContext(ctx, row...); err != nil {
+		return fmt.Errorf("seed: entries: %w", err)
 	}
 	if in.inTx++; in.inTx == 10_000 {
-		return in.commit(ctx)
+		return in.commit()
 	}
 	return nil
 }
 
-// commit writes what is left and commits.
-func (in *inserter) commit(ctx context.Context) error {
+func (in *inserter) commit() error {
 	if in.tx == nil {
 		return nil
 	}
-	const cols = 17 // the placeholders of entryValues
-	for i := 0; i < len(in.args); i += cols {
-		if _, err := in.one.ExecContext(ctx, in.args[i:i+cols]...); err != nil {
-			return fmt.Errorf("seed: entries: %w", err)
-		}
-	}
-	in.args, in.inTx = in.args[:0], 0
 	err := in.tx.Commit()
-	in.tx = nil
+	in.tx, in.inTx = nil, 0
 	if err != nil {
 		return fmt.Errorf("seed: entries: %w", err)
 	}

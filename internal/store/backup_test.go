@@ -427,6 +427,14 @@ func TestRotation(t *testing.T) {
 	}
 	os.MkdirAll(dir, 0o750)
 	os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("mine"), 0o600)
+	// What a crash in the middle of a backup leaves: an old one goes, a
+	// fresh one (perhaps still being written) stays.
+	crashed := filepath.Join(dir, ".vadesk-20261101T000000Z.db.tmp-0a1b2c")
+	writing := filepath.Join(dir, ".vadesk-20261102T000000Z.db.tmp-3d4e5f")
+	os.WriteFile(crashed, []byte("half"), 0o600)
+	os.WriteFile(writing, []byte("half"), 0o600)
+	old := time.Now().Add(-2 * time.Hour)
+	os.Chtimes(crashed, old, old)
 	for i := range 4 {
 		if _, err := rot.Take(ctx, env.Store.Path(), apitest.Start.Add(time.Duration(i)*time.Hour)); err != nil {
 			t.Fatal(err)
@@ -444,6 +452,12 @@ func TestRotation(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "notes.txt")); err != nil {
 		t.Error("pruning removed a file that is not a backup")
+	}
+	if _, err := os.Stat(crashed); err == nil {
+		t.Error("pruning kept the temporary file of a crashed backup")
+	}
+	if _, err := os.Stat(writing); err != nil {
+		t.Error("pruning removed the temporary file of a backup in progress")
 	}
 	if next, _ := rot.Next(apitest.Start.Add(4*time.Hour), time.Hour); !next.Equal(apitest.Start.Add(4 * time.Hour)) {
 		t.Errorf("next %v", next)

@@ -79,14 +79,24 @@ func (r Rotation) Take(ctx context.Context, dbPath string, now time.Time) (Info,
 	return info, nil
 }
 
-// Prune deletes all but the newest Keep backups and returns what it deleted.
+// Prune deletes all but the newest Keep backups and returns what it
+// deleted, along with temporary files of backups that a crash cut short
+// (an hour old, so never one still being written).
 func (r Rotation) Prune() ([]string, error) {
 	all, err := r.List()
 	if err != nil {
 		return nil, err
 	}
-	keep := max(r.Keep, 1)
 	var gone []string
+	stale, _ := filepath.Glob(filepath.Join(r.Dir, "."+rotationPrefix+"*"+rotationSuffix+".tmp-*"))
+	for _, p := range stale {
+		if fi, err := os.Stat(p); err == nil && time.Since(fi.ModTime()) > time.Hour {
+			if os.Remove(p) == nil {
+				gone = append(gone, p)
+			}
+		}
+	}
+	keep := max(r.Keep, 1)
 	for len(all) > keep {
 		if err := os.Remove(all[0].Path); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return gone, fmt.Errorf("store: prune backups: %w", err)

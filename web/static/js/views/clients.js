@@ -493,6 +493,7 @@ async function retainersSection(ctx, c) {
   const list = items.map((rt, i) => {
     const u = usages[i];
     const ended = rt.ends_on && rt.ends_on < today();
+    const future = rt.starts_on > today();
     return h(
       "li",
       { class: "retainer" },
@@ -500,16 +501,24 @@ async function retainersSection(ctx, c) {
         "div",
         { class: "retainer-head" },
         h("strong", null, rt.name),
-        ended ? badge("Ended", "muted") : rt.ends_on ? badge(`Ends ${date(rt.ends_on)}`, "warn") : badge("Active", "ok"),
+        ended
+          ? badge("Ended", "muted")
+          : future
+            ? badge(`Starts ${date(rt.starts_on, { month: "long", year: "numeric" })}`, "muted")
+            : rt.ends_on
+              ? badge(`Ends ${date(rt.ends_on)}`, "warn")
+              : badge("Active", "ok"),
         h("span", { class: "muted small" }, `${duration(rt.included_minutes)} a month for ${money(rt.fee, rt.currency)}, then ${money(rt.overage_hourly_rate, rt.currency)}/h`),
       ),
-      u && !ended ? [h("p", { class: "muted small" }, `This month (${date(u.from, { month: "long", year: "numeric" })})`), usageBar(u)] : null,
+      u && !ended && !future ? [h("p", { class: "muted small" }, `This month (${date(u.from, { month: "long", year: "numeric" })})`), usageBar(u)] : null,
       ended
         ? null
         : h(
             "div",
             { class: "actions" },
-            u && u.invoice_id
+            future
+              ? null
+              : u && u.invoice_id
               ? h("a", { class: "btn small", href: `#/invoices/${u.invoice_id}` }, "This month's invoice")
               : h(
                   "button",
