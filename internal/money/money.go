@@ -122,14 +122,16 @@ func Format(amount int64, code string) string {
 		b.WriteByte('-')
 	}
 	b.WriteString(c.Symbol)
-	b.WriteString(groupThousands(whole))
+	b.WriteString(GroupThousands(whole))
 	if c.Digits > 0 {
 		fmt.Fprintf(&b, ".%0*d", c.Digits, frac)
 	}
 	return b.String()
 }
 
-func groupThousands(n uint64) string {
+// GroupThousands writes n with comma thousands separators, as Format
+// writes amounts (the PDF writes quantities the same way).
+func GroupThousands(n uint64) string {
 	s := fmt.Sprint(n)
 	if len(s) <= 3 {
 		return s

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode"
+
+	"github.com/vadesk/vadesk/internal/money"
 )
 
 // formatMinutes writes a duration as hours:minutes, e.g. 135 → "2:15 h".
@@ -23,7 +25,7 @@ func formatMilli(q int64) string {
 	if q < 0 {
 		sign, q = "-", -q
 	}
-	s := sign + groupThousands(q/1000)
+	s := sign + money.GroupThousands(uint64(q/1000))
 	if frac := q % 1000; frac != 0 {
 		s += "." + strings.TrimRight(fmt.Sprintf("%03d", frac), "0")
 	}
@@ -42,27 +44,6 @@ func formatRate(bp int64) string {
 		s += "." + strings.TrimRight(fmt.Sprintf("%02d", frac), "0")
 	}
 	return s + "%"
-}
-
-// groupThousands writes n (≥ 0) with comma thousands separators, matching
-// how money.Format writes amounts.
-func groupThousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	if len(s) <= 3 {
-		return s
-	}
-	var b strings.Builder
-	pre := len(s) % 3
-	if pre > 0 {
-		b.WriteString(s[:pre])
-	}
-	for i := pre; i < len(s); i += 3 {
-		if b.Len() > 0 {
-			b.WriteByte(',')
-		}
-		b.WriteString(s[i : i+3])
-	}
-	return b.String()
 }
 
 // period writes an invoice period; either end may be missing.
