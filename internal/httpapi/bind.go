@@ -120,6 +120,19 @@ func (o Optional[T]) Ptr() *T {
 	return &o.Value
 }
 
+// refID reads a nullable reference to another object for the domain, whose
+// "none" is a pointer to 0: absent stays nil (unchanged), null becomes that
+// 0, and a value must be a positive id, so that an explicit 0 (often a
+// client's stand-in for "no project") is refused instead of silently read
+// as none.
+func refID(c *apperr.Check, field string, o Optional[int64]) *int64 {
+	if o.Set && !o.Null && o.Value <= 0 {
+		c.Add(field, "must be a positive id; leave it out or send null for none")
+		return nil
+	}
+	return o.Ptr()
+}
+
 // parseTime reads an RFC 3339 time for field.
 func parseTime(field, v string) (time.Time, error) {
 	t, err := time.Parse(time.RFC3339, v)

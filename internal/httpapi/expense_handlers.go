@@ -46,9 +46,11 @@ type expenseRequest struct {
 	Version     *int64          `json:"version"`
 }
 
-func (r expenseRequest) toDomain() worklog.ExpenseInput {
-	return worklog.ExpenseInput{ClientID: r.ClientID, ProjectID: r.ProjectID.Ptr(), Date: r.Date, Amount: r.Amount,
-		Description: r.Description, Billable: r.Billable, Version: r.Version}
+func (r expenseRequest) toDomain() (worklog.ExpenseInput, error) {
+	var c apperr.Check
+	in := worklog.ExpenseInput{ClientID: r.ClientID, ProjectID: refID(&c, "project_id", r.ProjectID), Date: r.Date,
+		Amount: r.Amount, Description: r.Description, Billable: r.Billable, Version: r.Version}
+	return in, c.Err()
 }
 
 func (h *expenseHandler) list(c echo.Context) error {
@@ -112,7 +114,11 @@ func (h *expenseHandler) create(c echo.Context) error {
 	if r.Version != nil {
 		return invalid("version", "is only for updates")
 	}
-	x, err := h.svc.CreateExpense(c.Request().Context(), r.toDomain())
+	in, err := r.toDomain()
+	if err != nil {
+		return err
+	}
+	x, err := h.svc.CreateExpense(c.Request().Context(), in)
 	if err != nil {
 		return err
 	}
@@ -128,7 +134,11 @@ func (h *expenseHandler) update(c echo.Context) error {
 	if err := bind(c, &r); err != nil {
 		return err
 	}
-	x, err := h.svc.UpdateExpense(c.Request().Context(), id, r.toDomain())
+	in, err := r.toDomain()
+	if err != nil {
+		return err
+	}
+	x, err := h.svc.UpdateExpense(c.Request().Context(), id, in)
 	if err != nil {
 		return err
 	}

@@ -83,6 +83,8 @@ func TestExpenseValidation(t *testing.T) {
 		{"archived client", good("client_id", arch), "client_id"},
 		{"project of another client", good("project_id", otherPr), "project_id"},
 		{"unknown project", good("project_id", 999999), "project_id"},
+		{"project 0 for none", good("project_id", 0), "project_id"},
+		{"negative project", good("project_id", -1), "project_id"},
 		{"unknown field", good("currency", "EUR"), "currency"},
 		{"version on create", good("version", 1), "version"},
 	} {
@@ -105,6 +107,7 @@ func TestExpenseValidation(t *testing.T) {
 		{map[string]any{"description": ""}, "description"},
 		{map[string]any{"client_id": other, "project_id": otherPr, "amount": -1}, "amount"},
 		{map[string]any{"project_id": otherPr}, "project_id"},
+		{map[string]any{"project_id": 0}, "project_id"},
 		{map[string]any{"client_id": arch}, "client_id"},
 	} {
 		f.invalid(f.owner, "PATCH", p, c.body, c.field)

@@ -275,6 +275,9 @@ func fieldCases(base map[string]any, props map[string]*openapi3.Schema, required
 			if p.MaxLength != nil && *p.MaxLength < 200000 {
 				add(fmt.Sprintf("%d characters", *p.MaxLength+1), strings.Repeat("é", int(*p.MaxLength)+1))
 			}
+			if p.MinLength > 0 && p.MinLength < 1000 {
+				add(fmt.Sprintf("%d characters (at least %d)", p.MinLength-1, p.MinLength), strings.Repeat("x", int(p.MinLength)-1))
+			}
 			if len(p.Enum) > 0 {
 				add("not in the enum", "definitely-not-a-valid-value")
 			}
@@ -397,18 +400,7 @@ func TestMalformedBodiesAreRejected(t *testing.T) {
 	// change the database from here on.
 	owner.Must(http.StatusOK, "GET", "/api/v1/me", nil)
 	env.SkipSpec = true // the requests are garbage; answers are checked below
-	spec, _, err := apitest.Spec()
-	if err != nil {
-		t.Fatal(err)
-	}
-	type route struct{ method, path string }
-	var routes []route
-	for _, r := range env.Echo.Routes() {
-		if (r.Method == "POST" || r.Method == "PUT" || r.Method == "PATCH") && strings.HasPrefix(r.Path, "/api/v1/") {
-			routes = append(routes, route{r.Method, r.Path})
-		}
-	}
-	sort.Slice(routes, func(i, j int) bool { return routes[i].path+routes[i].method < routes[j].path+routes[j].method })
+	routes := writeRoutes(env, "/api/v1/")
 	if len(routes) < 10 {
 		t.Fatalf("only %d write routes", len(routes))
 	}
@@ -417,61 +409,149 @@ func TestMalformedBodiesAreRejected(t *testing.T) {
 	if !w.wrote(t) {
 		t.Fatal("the write watch missed a write")
 	}
+	auth := http.Header{"Authorization": {"Bearer " + owner.Token}}
 	total := 0
 	for _, r := range routes {
-		key := r.method + " " + r.path
-		specPath := routeParam.ReplaceAllStringFunc(strings.TrimPrefix(r.path, "/api/v1"), func(p string) string { return "{" + p[1:] + "}" })
-		var op *openapi3.Operation
-		if item := spec.Paths.Find(specPath); item != nil {
-			op = item.GetOperation(r.method)
+		total += throwCorpus(t, env, w, r, seed.bases, seed.fillPath(t, r.path), auth, nil)
+	}
+	t.Logf("%d malformed requests over %d write routes", total, len(routes))
+}
+
+// The portal's write routes get the corpus as a client user: sent as the
+// owner above, a client-only route answers 403 before it reads the body.
+// Here every malformed body must be read and refused: a 4xx problem that
+// is not 401 or 403, never a 5xx, and nothing written. Accepting an invite
+// needs no login; its bodies mutate one that would accept a real pending
+// invite.
+func TestMalformedPortalBodiesAreRejected(t *testing.T) {
+	env := apitest.New(t)
+	owner := env.NewPractice("Malformed portal")
+	cl := secClient(t, owner, "Dana Realty")
+	invites := apitest.Path("/api/v1/clients/%d/portal-invites", cl)
+	inv := owner.Must(http.StatusCreated, "POST", invites, map[string]any{"email": "dana@realty.example", "name": "Dana Reyes"})
+	res := acceptInvite(env, inv["token"], apitest.Password)
+	if res.Status != http.StatusCreated {
+		t.Fatalf("accept: %d %s", res.Status, res.Body)
+	}
+	client := secSession(t, env, res)
+	pending := owner.Must(http.StatusCreated, "POST", invites, map[string]any{"email": "lee@realty.example", "name": "Lee Park"})
+	bases := map[string]any{
+		"POST /api/v1/portal/tasks":  map[string]any{"title": "Update the listing photos", "description": "The spring ones", "due_on": "2026-11-20"},
+		"POST /api/v1/portal/accept": map[string]any{"token": pending["token"], "password": apitest.Password},
+	}
+	// Bring the session's stamps up to date, so only the corpus can change
+	// the database from here on.
+	if r := client.do("GET", "/api/v1/portal/me", nil); r.Status != http.StatusOK {
+		t.Fatalf("portal me: %d %s", r.Status, r.Body)
+	}
+	env.SkipSpec = true
+	routes := writeRoutes(env, "/api/v1/portal/")
+	if len(routes) < 2 {
+		t.Fatalf("only %d portal write routes: %v", len(routes), routes)
+	}
+	w := newWatch(t, env)
+	if r := client.do("POST", "/api/v1/portal/tasks", map[string]any{"title": "Proves the watch sees portal writes"}); r.Status != http.StatusCreated {
+		t.Fatalf("portal task: %d %s", r.Status, r.Body)
+	}
+	if !w.wrote(t) {
+		t.Fatal("the write watch missed a write")
+	}
+	session := http.Header{"Cookie": {"vadesk_session=" + client.cookie}, "X-Csrf-Token": {client.csrf}}
+	readFirst := func(status int) bool { return status != http.StatusUnauthorized && status != http.StatusForbidden }
+	total := 0
+	for _, r := range routes {
+		total += throwCorpus(t, env, w, r, bases, r.path, session, readFirst)
+	}
+	// The corpus spent neither the pending invite nor the session.
+	if r := client.do("GET", "/api/v1/portal/me", nil); r.Status != http.StatusOK {
+		t.Errorf("the session did not survive the corpus: %d %s", r.Status, r.Body)
+	}
+	if r := acceptInvite(env, pending["token"], apitest.Password); r.Status != http.StatusCreated {
+		t.Errorf("the pending invite did not survive the corpus: %d %s", r.Status, r.Body)
+	}
+	t.Logf("%d malformed requests over %d portal write routes", total, len(routes))
+}
+
+// route is a method and an Echo route path.
+type route struct{ method, path string }
+
+// writeRoutes lists the router's POST, PUT and PATCH routes under prefix,
+// in a stable order.
+func writeRoutes(env *apitest.Env, prefix string) []route {
+	var routes []route
+	for _, r := range env.Echo.Routes() {
+		if (r.Method == "POST" || r.Method == "PUT" || r.Method == "PATCH") && strings.HasPrefix(r.Path, prefix) {
+			routes = append(routes, route{r.Method, r.Path})
 		}
-		if op == nil || op.RequestBody == nil || op.RequestBody.Value == nil {
-			t.Logf("%s takes no request body; skipped", key)
-			continue
+	}
+	sort.Slice(routes, func(i, j int) bool { return routes[i].path+routes[i].method < routes[j].path+routes[j].method })
+	return routes
+}
+
+// throwCorpus sends route r every malformed body its request schema calls
+// for, mutating bases (valid bodies by "METHOD /route"), to path with
+// header, and checks each answer: a 4xx problem with a detail, one that
+// ok accepts when ok is set, never a 5xx, and no write. It returns how many
+// requests it sent.
+func throwCorpus(t *testing.T, env *apitest.Env, w *watch, r route, bases map[string]any, path string,
+	header http.Header, ok func(status int) bool) int {
+	t.Helper()
+	spec, _, err := apitest.Spec()
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := r.method + " " + r.path
+	specPath := routeParam.ReplaceAllStringFunc(strings.TrimPrefix(r.path, "/api/v1"), func(p string) string { return "{" + p[1:] + "}" })
+	var op *openapi3.Operation
+	if item := spec.Paths.Find(specPath); item != nil {
+		op = item.GetOperation(r.method)
+	}
+	if op == nil || op.RequestBody == nil || op.RequestBody.Value == nil {
+		t.Logf("%s takes no request body; skipped", key)
+		return 0
+	}
+	var cases []bodyCase
+	props, required, isJSON := schemaOf(op)
+	if isJSON {
+		cases = universal()
+		if op.RequestBody.Value.Required {
+			cases = append(cases, rawJSON("empty body", ""), rawJSON("whitespace body", "  \n"))
 		}
-		var cases []bodyCase
-		props, required, isJSON := schemaOf(op)
-		if isJSON {
-			cases = universal()
-			if op.RequestBody.Value.Required {
-				cases = append(cases, rawJSON("empty body", ""), rawJSON("whitespace body", "  \n"))
-			}
-			base, _ := seed.bases[key].(map[string]any)
-			cases = append(cases, fieldCases(base, props, required)...)
-		} else {
-			for ct := range op.RequestBody.Value.Content {
-				cases = append(cases,
-					bodyCase{name: ct + ": garbage", contentType: ct, body: []byte("\x00\x01garbage\xff\xfe")},
-					bodyCase{name: ct + ": empty", contentType: ct, body: []byte{}},
-					bodyCase{name: ct + ": JSON", contentType: ct, body: []byte(`{"name":"x"}`)})
-				if strings.HasPrefix(ct, "multipart/") {
-					cases = append(cases, bodyCase{name: "multipart without boundary", contentType: "multipart/form-data", body: []byte("--x\r\n\r\n")})
-				}
-			}
-		}
-		path := seed.fillPath(t, r.path)
-		for _, c := range cases {
-			status, ct, body := send(env, owner, r.method, path, c)
-			total++
-			switch {
-			case status >= 500:
-				t.Errorf("%s [%s]: %d %.300s", key, c.name, status, body)
-			case status < 400:
-				t.Errorf("%s [%s]: accepted with %d %.300s", key, c.name, status, body)
-			case ct != "application/problem+json":
-				t.Errorf("%s [%s]: %d with content type %q, want a problem", key, c.name, status, ct)
-			default:
-				var p apitest.Problem
-				if err := json.Unmarshal(body, &p); err != nil || p.Status != status || p.Detail == "" {
-					t.Errorf("%s [%s]: problem %.300s does not say %d with a detail", key, c.name, body, status)
-				}
-			}
-			if w.wrote(t) {
-				t.Errorf("%s [%s]: answered %d but wrote to the database", key, c.name, status)
+		base, _ := bases[key].(map[string]any)
+		cases = append(cases, fieldCases(base, props, required)...)
+	} else {
+		for ct := range op.RequestBody.Value.Content {
+			cases = append(cases,
+				bodyCase{name: ct + ": garbage", contentType: ct, body: []byte("\x00\x01garbage\xff\xfe")},
+				bodyCase{name: ct + ": empty", contentType: ct, body: []byte{}},
+				bodyCase{name: ct + ": JSON", contentType: ct, body: []byte(`{"name":"x"}`)})
+			if strings.HasPrefix(ct, "multipart/") {
+				cases = append(cases, bodyCase{name: "multipart without boundary", contentType: "multipart/form-data", body: []byte("--x\r\n\r\n")})
 			}
 		}
 	}
-	t.Logf("%d malformed requests over %d write routes", total, len(routes))
+	for _, c := range cases {
+		status, ct, body := sendWith(env, header, r.method, path, c)
+		switch {
+		case status >= 500:
+			t.Errorf("%s [%s]: %d %.300s", key, c.name, status, body)
+		case status < 400:
+			t.Errorf("%s [%s]: accepted with %d %.300s", key, c.name, status, body)
+		case ct != "application/problem+json":
+			t.Errorf("%s [%s]: %d with content type %q, want a problem", key, c.name, status, ct)
+		case ok != nil && !ok(status):
+			t.Errorf("%s [%s]: %d before the body was read: %.300s", key, c.name, status, body)
+		default:
+			var p apitest.Problem
+			if err := json.Unmarshal(body, &p); err != nil || p.Status != status || p.Detail == "" {
+				t.Errorf("%s [%s]: problem %.300s does not say %d with a detail", key, c.name, body, status)
+			}
+		}
+		if w.wrote(t) {
+			t.Errorf("%s [%s]: answered %d but wrote to the database", key, c.name, status)
+		}
+	}
+	return len(cases)
 }
 
 // watch sees writes cheaply: SQLite's data_version, read on one pinned
@@ -518,11 +598,14 @@ func (w *watch) wrote(t *testing.T) bool {
 	return changed
 }
 
-func send(env *apitest.Env, a *apitest.Actor, method, path string, c bodyCase) (int, string, []byte) {
+// sendWith sends one body case with header (the caller's credentials).
+func sendWith(env *apitest.Env, header http.Header, method, path string, c bodyCase) (int, string, []byte) {
 	req := httptest.NewRequest(method, path, bytes.NewReader(c.body))
 	req.RemoteAddr = "192.0.2.10:4321"
+	for k, v := range header {
+		req.Header[http.CanonicalHeaderKey(k)] = v
+	}
 	req.Header.Set("Content-Type", c.contentType)
-	req.Header.Set("Authorization", "Bearer "+a.Token)
 	rec := httptest.NewRecorder()
 	env.Echo.ServeHTTP(rec, req)
 	return rec.Code, rec.Header().Get("Content-Type"), rec.Body.Bytes()

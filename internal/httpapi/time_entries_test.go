@@ -421,6 +421,9 @@ func TestTimeEntryValidation(t *testing.T) {
 		{"billable as text", good("billable", "yes"), "billable"},
 		{"client as text", good("client_id", "1"), "client_id"},
 		{"project as text", good("project_id", "x"), "project_id"},
+		{"project 0 for none", good("project_id", 0), "project_id"},
+		{"negative project", good("project_id", -3), "project_id"},
+		{"task 0 for none", good("task_id", 0), "task_id"},
 		{"started_at as number", good("started_at", 1762074000), "started_at"},
 		{"huge number", `{"client_id":1,"service_id":1,"started_at":"2026-11-02T09:00:00Z","minutes":1e99}`, "minutes"},
 		{"unknown field", good("hours", 2), "hours"},
@@ -448,6 +451,8 @@ func TestTimeEntryValidation(t *testing.T) {
 		{map[string]any{"note": strings.Repeat("n", 2001)}, "note"},
 		{map[string]any{"version": "1"}, "version"},
 		{map[string]any{"user_id": 5}, "user_id"},
+		{map[string]any{"project_id": 0}, "project_id"},
+		{map[string]any{"task_id": 0}, "task_id"},
 	} {
 		f.invalid(f.owner, "PATCH", apitest.Path("%s/%d", path, id), c.body, c.field)
 	}
@@ -699,4 +704,87 @@ func (f *wlFixture) clientUser(clientID int64) *apitest.Actor {
 		f.t.Fatal(err)
 	}
 	return &apitest.Actor{Env: f.env, PracticeID: f.owner.PracticeID, Email: email, Token: raw}
+}
+
+// An explicit 0 for project_id or task_id is refused with a 422 that says
+// what to send instead: it used to be read as "none", which hid client
+// bugs (a form's unset select sending 0) behind a silent success. Leaving
+// the field out or sending null still means none, and null still clears.
+func TestZeroReferenceIsNotNone(t *testing.T) {
+	f := newWL(t, "Zero ids")
+	cl := f.client(nil)
+	svc := f.service(5000, true)
+	pr := f.project(cl, nil)
+	tk := f.task(cl, map[string]any{"project_id": pr})
+	entry := num(t, f.entry(cl, svc, map[string]any{"project_id": pr, "task_id": tk}), "id")
+	expense := num(t, f.owner.Must(201, "POST", "/api/v1/expenses", map[string]any{"client_id": cl, "project_id": pr,
+		"date": "2026-11-02", "amount": 500, "description": "Postage"}), "id")
+	entryBody := func(extra map[string]any) map[string]any {
+		return merge(map[string]any{"client_id": cl, "service_id": svc, "started_at": "2026-11-02T10:00:00Z", "minutes": 15}, extra)
+	}
+	expenseBody := func(extra map[string]any) map[string]any {
+		return merge(map[string]any{"client_id": cl, "date": "2026-11-02", "amount": 100, "description": "Stamps"}, extra)
+	}
+	timerBody := func(extra map[string]any) map[string]any {
+		return merge(map[string]any{"client_id": cl, "service_id": svc}, extra)
+	}
+	entryPath := apitest.Path("/api/v1/time-entries/%d", entry)
+	expensePath := apitest.Path("/api/v1/expenses/%d", expense)
+	const msg = "must be a positive id; leave it out or send null for none"
+
+	refused := []struct {
+		method, path string
+		body         map[string]any
+		field        string
+	}{
+		{"POST", "/api/v1/time-entries", entryBody(map[string]any{"project_id": 0}), "project_id"},
+		{"POST", "/api/v1/time-entries", entryBody(map[string]any{"task_id": 0}), "task_id"},
+		{"POST", "/api/v1/time-entries", entryBody(map[string]any{"project_id": pr, "task_id": 0}), "task_id"},
+		{"PATCH", entryPath, map[string]any{"project_id": 0}, "project_id"},
+		{"PATCH", entryPath, map[string]any{"task_id": 0, "version": 1}, "task_id"},
+		{"POST", "/api/v1/expenses", expenseBody(map[string]any{"project_id": 0}), "project_id"},
+		{"PATCH", expensePath, map[string]any{"project_id": 0}, "project_id"},
+		{"POST", "/api/v1/timer/start", timerBody(map[string]any{"project_id": 0}), "project_id"},
+		{"POST", "/api/v1/timer/start", timerBody(map[string]any{"task_id": 0}), "task_id"},
+		{"POST", "/api/v1/timer/start", timerBody(map[string]any{"task_id": -7}), "task_id"},
+	}
+	for _, c := range refused {
+		res := f.owner.Do(c.method, c.path, c.body)
+		p := res.Problem(t)
+		if res.Status != 422 || len(p.Errors) != 1 || p.Errors[0].Field != c.field || p.Errors[0].Message != msg {
+			t.Errorf("%s %s %v: %d %s", c.method, c.path, c.body, res.Status, res.Body)
+		}
+	}
+	// Nothing was written by the refusals.
+	if got := f.owner.Must(200, "GET", entryPath, nil); num(t, got, "version") != 1 || num(t, got, "project_id") != pr || num(t, got, "task_id") != tk {
+		t.Errorf("refused PATCHes changed the entry: %v", got)
+	}
+	if got := f.owner.Must(200, "GET", expensePath, nil); num(t, got, "version") != 1 || num(t, got, "project_id") != pr {
+		t.Errorf("refused PATCHes changed the expense: %v", got)
+	}
+	if n := f.timers(); n != 0 {
+		t.Errorf("refused starts left %d timers", n)
+	}
+	if page := f.owner.Must(200, "GET", "/api/v1/time-entries", nil); len(page["items"].([]any)) != 1 {
+		t.Errorf("refused creates wrote entries: %v", page)
+	}
+
+	// Left out or null: none, as before; null on PATCH clears.
+	for _, body := range []map[string]any{entryBody(nil), entryBody(map[string]any{"project_id": nil, "task_id": nil})} {
+		if m := f.owner.Must(201, "POST", "/api/v1/time-entries", body); m["project_id"] != nil || m["task_id"] != nil {
+			t.Errorf("entry without a project: %v", m)
+		}
+	}
+	if m := f.owner.Must(201, "POST", "/api/v1/expenses", expenseBody(map[string]any{"project_id": nil})); m["project_id"] != nil {
+		t.Errorf("expense without a project: %v", m)
+	}
+	if m := f.owner.Must(201, "POST", "/api/v1/timer/start", timerBody(map[string]any{"project_id": nil, "task_id": nil})); m["project_id"] != nil || m["task_id"] != nil {
+		t.Errorf("timer without a project: %v", m)
+	}
+	if m := f.owner.Must(200, "PATCH", entryPath, map[string]any{"project_id": nil, "task_id": nil}); m["project_id"] != nil || m["task_id"] != nil {
+		t.Errorf("null did not clear the entry's project and task: %v", m)
+	}
+	if m := f.owner.Must(200, "PATCH", expensePath, map[string]any{"project_id": nil}); m["project_id"] != nil {
+		t.Errorf("null did not clear the expense's project: %v", m)
+	}
 }

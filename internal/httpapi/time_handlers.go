@@ -58,9 +58,13 @@ type timeEntryRequest struct {
 }
 
 func (r timeEntryRequest) toDomain() (worklog.EntryInput, error) {
-	in := worklog.EntryInput{ClientID: r.ClientID, ServiceID: r.ServiceID, ProjectID: r.ProjectID.Ptr(),
-		TaskID: r.TaskID.Ptr(), Minutes: r.Minutes, Billable: r.Billable, Note: r.Note,
+	var c apperr.Check
+	in := worklog.EntryInput{ClientID: r.ClientID, ServiceID: r.ServiceID, ProjectID: refID(&c, "project_id", r.ProjectID),
+		TaskID: refID(&c, "task_id", r.TaskID), Minutes: r.Minutes, Billable: r.Billable, Note: r.Note,
 		InternalNote: r.InternalNote, Version: r.Version}
+	if err := c.Err(); err != nil {
+		return in, err
+	}
 	if r.StartedAt != nil {
 		t, err := parseTime("started_at", *r.StartedAt)
 		if err != nil {
@@ -245,8 +249,13 @@ func (h *timeHandler) startTimer(c echo.Context) error {
 	if err := bind(c, &r); err != nil {
 		return err
 	}
-	t, stopped, err := h.svc.StartTimer(c.Request().Context(), worklog.TimerInput{ClientID: r.ClientID,
-		ServiceID: r.ServiceID, ProjectID: r.ProjectID.Ptr(), TaskID: r.TaskID.Ptr(), Note: r.Note, Billable: r.Billable})
+	var chk apperr.Check
+	in := worklog.TimerInput{ClientID: r.ClientID, ServiceID: r.ServiceID, ProjectID: refID(&chk, "project_id", r.ProjectID),
+		TaskID: refID(&chk, "task_id", r.TaskID), Note: r.Note, Billable: r.Billable}
+	if err := chk.Err(); err != nil {
+		return err
+	}
+	t, stopped, err := h.svc.StartTimer(c.Request().Context(), in)
 	if err != nil {
 		return err
 	}

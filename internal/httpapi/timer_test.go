@@ -167,6 +167,8 @@ func TestTimerValidation(t *testing.T) {
 		{"their service", body(map[string]any{"service_id": theirSvc}), "service_id"},
 		{"project of another client", body(map[string]any{"project_id": otherPr}), "project_id"},
 		{"unknown task", body(map[string]any{"task_id": 999999}), "task_id"},
+		{"project 0 for none", body(map[string]any{"project_id": 0}), "project_id"},
+		{"task 0 for none", body(map[string]any{"task_id": 0}), "task_id"},
 		{"long note", body(map[string]any{"note": strings.Repeat("n", 2001)}), "note"},
 		{"started_at is the server's", body(map[string]any{"started_at": "2026-11-02T08:00:00Z"}), "started_at"},
 		{"billable as text", body(map[string]any{"billable": "yes"}), "billable"},

@@ -131,12 +131,15 @@ func readCSV(format string, data []byte) (csvFile, error) {
 		}
 		data = dec
 	}
-	if bytes.IndexByte(data, 0) >= 0 {
-		return csvFile{}, notCSV(format, "it is not text")
-	}
 	firstLine := data
 	if i := bytes.IndexByte(data, '\n'); i >= 0 {
 		firstLine = data[:i]
+	}
+	// A spreadsheet, a zip or UTF-16 text has NUL bytes from the start; a
+	// NUL further down is a note's (the API stores what it is sent, and its
+	// export must read back).
+	if bytes.IndexByte(firstLine, 0) >= 0 {
+		return csvFile{}, notCSV(format, "it is not text")
 	}
 	r := csv.NewReader(bytes.NewReader(data))
 	if bytes.Count(firstLine, []byte(";")) > bytes.Count(firstLine, []byte(",")) {
@@ -237,6 +240,7 @@ func parseClock(s string) (h, m, sec int, ok bool) {
 // parseDuration reads a duration as h:mm:ss, h:mm or decimal hours (1.5 or
 // 1,5) and returns whole minutes, rounded half up from the seconds.
 func parseDuration(s string) (int64, bool) {
+	s = strings.TrimSpace(s)
 	if s == "" {
 		return 0, false
 	}
@@ -258,9 +262,14 @@ func parseDuration(s string) (int64, bool) {
 		}
 		return (secs + 30) / 60, true
 	}
-	// Decimal hours, exactly: parse to ten-thousandths of an hour.
+	// Decimal hours, exactly: parse to ten-thousandths of an hour. A day
+	// has no thousands, so one dot or one comma is the decimal point and
+	// anything more ("1,234,5", "1 5") is not a duration.
+	if strings.Count(s, ".")+strings.Count(s, ",") > 1 || strings.Contains(s, " ") {
+		return 0, false
+	}
 	milli, ok := parseFixed(strings.Replace(s, ",", ".", 1), 4)
-	if !ok || milli < 0 {
+	if !ok || milli > 1_000_000*10_000 {
 		return 0, false
 	}
 	return (milli*60 + 5000) / 10000, true
@@ -268,33 +277,39 @@ func parseDuration(s string) (int64, bool) {
 
 // parseFixed reads a non-negative decimal with at most digits decimals as
 // an integer count of 10^-digits; "1,234.5" keeps its thousands commas out.
+// Only digits count: no sign, no exponent, and at least one digit.
 func parseFixed(s string, digits int) (int64, bool) {
 	s = strings.ReplaceAll(strings.TrimSpace(s), " ", "")
-	if strings.Count(s, ".") == 1 && strings.Contains(s, ",") {
-		s = strings.ReplaceAll(s, ",", "")
+	whole, frac, point := strings.Cut(s, ".")
+	if point {
+		// Thousands separators, which only the whole part has.
+		whole = strings.ReplaceAll(whole, ",", "")
 	}
-	whole, frac, _ := strings.Cut(s, ".")
-	if whole == "" {
-		whole = "0"
-	}
-	if len(frac) > digits || whole[0] == '-' || whole[0] == '+' {
+	if whole+frac == "" || !isDigits(whole) || !isDigits(frac) || len(frac) > digits {
 		return 0, false
 	}
-	w, err := strconv.ParseInt(whole, 10, 64)
-	if err != nil || w > 1_000_000_000_000 {
+	w, err := strconv.ParseInt("0"+whole, 10, 64)
+	if err != nil || w > apperr.MaxMoney {
 		return 0, false
 	}
-	frac += strings.Repeat("0", digits-len(frac))
-	var f int64
-	if frac != "" {
-		if f, err = strconv.ParseInt(frac, 10, 64); err != nil {
-			return 0, false
-		}
+	f, err := strconv.ParseInt("0"+frac+strings.Repeat("0", digits-len(frac)), 10, 64)
+	if err != nil {
+		return 0, false
 	}
 	for range digits {
 		w *= 10
 	}
 	return w + f, true
+}
+
+// isDigits reports whether s is ASCII digits only (or empty).
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
 }
 
 // parseBool reads the yes/no of the trackers; ok is false for anything

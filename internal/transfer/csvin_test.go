@@ -1,6 +1,10 @@
 package transfer
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"time"
+)
 
 func TestHeaderKey(t *testing.T) {
 	for in, want := range map[string]string{
@@ -23,7 +27,10 @@ func TestParseDuration(t *testing.T) {
 			t.Errorf("parseDuration(%q) = %d, %v; want %d", in, got, good, want)
 		}
 	}
-	for _, in := range []string{"", "abc", "1:60", "1:5", "1:2:3:4", "-1", "1.23456", "1e3", "-0:30"} {
+	// The second line are fuzz findings: signs after the point, a point
+	// alone, thousands separators and spaces in hours were read as numbers.
+	for _, in := range []string{"", "abc", "1:60", "1:5", "1:2:3:4", "-1", "1.23456", "1e3", "-0:30",
+		"1.-5", "1.+5", ".", ",", "1,234,5", "1,5,0", "1 5", "1000000.0001", "1000001:00"} {
 		if got, good := parseDuration(in); good {
 			t.Errorf("parseDuration(%q) = %d, want an error", in, got)
 		}
@@ -36,8 +43,8 @@ func TestParseFixed(t *testing.T) {
 			t.Errorf("parseFixed(%q) = %d, %v; want %d", in, got, ok, want)
 		}
 	}
-	for _, in := range []string{"", "x", "1.234", "-1", "+1", "1..2"} {
-		if got, ok := parseFixed(in, 2); ok && in != "" {
+	for _, in := range []string{"", "x", "1.234", "-1", "+1", "1..2", "5.-1", "5.+1", ".", "1.2,5", "1e3", "1000000000000000"} {
+		if got, ok := parseFixed(in, 2); ok {
 			t.Errorf("parseFixed(%q) = %d, want an error", in, got)
 		}
 	}
@@ -74,7 +81,70 @@ func TestDecimalAndSafeText(t *testing.T) {
 			t.Errorf("safeText(%q) = %q (back: %q)", in, got, unsafeText(got))
 		}
 	}
+	// Text that starts with an apostrophe before a formula character gets
+	// one more, so the import gives back what was exported (a fuzz finding:
+	// "'-" came back as "-").
+	for in, want := range map[string]string{"'=x": "''=x", "'-": "''-", "''@": "'''@", "'plain": "'plain", "'": "'"} {
+		got := safeText(in)
+		if got != want || unsafeText(got) != in {
+			t.Errorf("safeText(%q) = %q (back: %q)", in, got, unsafeText(got))
+		}
+	}
 	if unsafeText("'quoted") != "'quoted" {
 		t.Error("unsafeText took an apostrophe that safeText did not add")
+	}
+}
+
+// Rows the fuzz tests found taken when they should have been refused, or
+// refused when they should have been taken.
+func TestImportRowFindings(t *testing.T) {
+	rows := func(format, file string) []string {
+		t.Helper()
+		f, err := readCSV(format, []byte(file))
+		if err != nil {
+			t.Fatalf("%s: %v", format, err)
+		}
+		im := importer{format: format, loc: time.UTC, currency: "USD", seen: map[string]int{}}
+		var msgs []string
+		for i := range f.rows {
+			_, msg := im.parse(f.record(i))
+			msgs = append(msgs, msg)
+		}
+		return msgs
+	}
+	cases := []struct {
+		name, format, file, want string
+	}{
+		// A Harvest or vadesk row without a service made a service with no name.
+		{"harvest row without a task", FormatHarvest, "Date,Client,Task,Hours\n2026-11-02,Dana,,1\n", `has no service (column "task")`},
+		{"vadesk row without a service", FormatVadesk, "started_at,client,service,minutes\n2026-11-02T09:00:00Z,Dana,,30\n", `has no service (column "service")`},
+		// A Harvest rate beyond apperr.MaxMoney was taken; sums of such
+		// amounts overflow.
+		{"harvest rate beyond the maximum", FormatHarvest, "Date,Client,Task,Hours,Billable Rate\n2026-11-02,Dana,Design,1,1000000000001.00\n", "billable rate"},
+		// The task and the invoice number are kept in the internal note,
+		// which then passed the API's 5000 characters.
+		{"internal note too long with the task", FormatVadesk, "started_at,client,service,minutes,internal_note,task\n2026-11-02T09:00:00Z,Dana,Design,30," +
+			strings.Repeat("i", 4995) + ",Banner\n", "internal_note with the task"},
+		{"internal note too long with the invoice", FormatVadesk, "started_at,client,service,minutes,internal_note,invoice_number\n2026-11-02T09:00:00Z,Dana,Design,30," +
+			strings.Repeat("i", 4980) + ",INV-2026-0001\n", "internal_note with the task"},
+	}
+	for _, c := range cases {
+		if got := rows(c.format, c.file); len(got) != 1 || !strings.Contains(got[0], c.want) {
+			t.Errorf("%s: %q, want a message with %q", c.name, got, c.want)
+		}
+	}
+	// Just within the limit is fine: 4987 + "\nTask: Banner" is 5000.
+	ok := "started_at,client,service,minutes,internal_note,task\n2026-11-02T09:00:00Z,Dana,Design,30," + strings.Repeat("i", 4987) + ",Banner\n"
+	if got := rows(FormatVadesk, ok); len(got) != 1 || got[0] != "" {
+		t.Errorf("5000 characters with the task: %q", got)
+	}
+	// A NUL byte in a note (the API stores one) made the whole export
+	// unreadable; only a NUL in the header line says "not text" now.
+	withNUL := "started_at,client,service,minutes,note\n2026-11-02T09:00:00Z,Dana,Design,30,a\x00b\n"
+	if got := rows(FormatVadesk, withNUL); len(got) != 1 || got[0] != "" {
+		t.Errorf("NUL in a note: %q", got)
+	}
+	if _, err := readCSV(FormatVadesk, []byte("started_at,cli\x00ent,service,minutes\n")); err == nil {
+		t.Error("a NUL in the header line was read as text")
 	}
 }

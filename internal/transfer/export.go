@@ -122,9 +122,11 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 // starts with =, +, -, @, tab or CR gets a leading apostrophe, which Excel
 // and its kin hide and treat as "this is text" (OWASP's advice against CSV
 // injection; a task title can come from a client through the portal).
-// vadesk's own import takes the apostrophe off again.
+// Text that already starts with apostrophes before such a character gets
+// one more, so vadesk's own import, which takes one off again, gives back
+// exactly what was exported ("'=x" is written with two apostrophes).
 func safeText(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+	if formulaStart(s) {
 		return "'" + s
 	}
 	return s
@@ -132,10 +134,17 @@ func safeText(s string) string {
 
 // unsafeText undoes safeText.
 func unsafeText(s string) string {
-	if len(s) >= 2 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
+	if strings.HasPrefix(s, "'") && formulaStart(s) {
 		return s[1:]
 	}
 	return s
+}
+
+// formulaStart reports whether s, past any apostrophes it starts with,
+// starts as a spreadsheet formula would.
+func formulaStart(s string) bool {
+	s = strings.TrimLeft(s, "'")
+	return s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0]))
 }
 
 // decimal writes minor units of a currency as a plain decimal of major
@@ -260,19 +269,31 @@ WHERE t.practice_id = ?`
 		return nil, fmt.Errorf("transfer: export time entries: %w", store.Translate(err))
 	}
 	return &Export{Name: "time-entries", header: TimeEntryColumns, rows: rows, scan: func(r *sql.Rows) ([]string, error) {
-		var id, minutes, billableMinutes, rate, amount int64
-		var started time.Time
-		var client, currency, service, project, task, user, note, internal, number string
-		var billable bool
-		if err := r.Scan(&id, &started, &client, &currency, &service, &project, &task, &user, &minutes,
-			&billableMinutes, &billable, &rate, &amount, &note, &internal, &number); err != nil {
+		var e exportedEntry
+		if err := r.Scan(&e.id, &e.started, &e.client, &e.currency, &e.service, &e.project, &e.task, &e.user, &e.minutes,
+			&e.billableMinutes, &e.billable, &e.rate, &e.amount, &e.note, &e.internal, &e.number); err != nil {
 			return nil, err
 		}
-		return []string{strconv.FormatInt(id, 10), started.In(loc).Format(apperr.DateLayout),
-			started.UTC().Format(time.RFC3339), safeText(client), safeText(service), safeText(project), safeText(task),
-			safeText(user), strconv.FormatInt(minutes, 10), strconv.FormatInt(billableMinutes, 10), boolText(billable),
-			decimal(rate, currency), decimal(amount, currency), currency, safeText(note), safeText(internal), safeText(number)}, nil
+		return e.record(loc), nil
 	}}, nil
+}
+
+// exportedEntry is one row of time-entries.csv as the database has it.
+type exportedEntry struct {
+	id, minutes, billableMinutes, rate, amount                             int64
+	started                                                                time.Time
+	client, currency, service, project, task, user, note, internal, number string
+	billable                                                               bool
+}
+
+// record is e as a row under TimeEntryColumns, which vadesk's import reads
+// back as the same work (FuzzVadeskRoundTrip holds it to that).
+func (e exportedEntry) record(loc *time.Location) []string {
+	return []string{strconv.FormatInt(e.id, 10), e.started.In(loc).Format(apperr.DateLayout),
+		e.started.UTC().Format(time.RFC3339), safeText(e.client), safeText(e.service), safeText(e.project), safeText(e.task),
+		safeText(e.user), strconv.FormatInt(e.minutes, 10), strconv.FormatInt(e.billableMinutes, 10), boolText(e.billable),
+		decimal(e.rate, e.currency), decimal(e.amount, e.currency), e.currency, safeText(e.note), safeText(e.internal),
+		safeText(e.number)}
 }
 
 // ClientColumns is the header of clients.csv.

@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/vadesk/vadesk/internal/apperr"
 	"github.com/vadesk/vadesk/internal/catalog"
@@ -242,13 +243,14 @@ func (im *importer) row(r record) (string, error) {
 	if proj != nil {
 		e.ProjectID = &proj.ID
 	}
+	taskFound := false
 	if in.task != "" {
-		if id, ok := im.task(cl.ID, e.ProjectID, in.task); ok {
+		var id int64
+		if id, taskFound = im.task(cl.ID, e.ProjectID, in.task); taskFound {
 			e.TaskID = &id
-		} else {
-			e.InternalNote = joinNote(e.InternalNote, "Task: "+in.task)
 		}
 	}
+	e.InternalNote = storedInternalNote(in, taskFound)
 	billing := ""
 	if proj != nil {
 		billing = proj.Billing
@@ -260,7 +262,6 @@ func (im *importer) row(r record) (string, error) {
 	if in.invoiced != "" {
 		// Billed by the old tool: never bill it again here.
 		e.Billable = false
-		e.InternalNote = joinNote("Invoiced before import"+in.invoiced, e.InternalNote)
 		im.res.InvoicedElsewhere++
 	}
 	// The rate, resolved as when logging time (worklog.Rate), unless the
@@ -305,6 +306,20 @@ func msgOf(err error) (string, error) {
 		return strings.Join(parts, "; "), nil
 	}
 	return "", err
+}
+
+// storedInternalNote is the internal note an imported entry gets: the
+// row's own, then the task when vadesk has no task of that title, after a
+// line saying the work was invoiced elsewhere.
+func storedInternalNote(in parsed, taskFound bool) string {
+	note := in.internalNote
+	if in.task != "" && !taskFound {
+		note = joinNote(note, "Task: "+in.task)
+	}
+	if in.invoiced != "" {
+		note = joinNote("Invoiced before import"+in.invoiced, note)
+	}
+	return note
 }
 
 func joinNote(a, b string) string {
@@ -393,7 +408,7 @@ func (im *importer) parse(r record) (parsed, string) {
 			in.invoiced = " (Harvest)"
 		}
 		if r[fRate] != "" {
-			if v, ok := parseFixed(r[fRate], money.Lookup(im.currency).Digits); ok {
+			if v, ok := parseFixed(r[fRate], money.Lookup(im.currency).Digits); ok && v <= apperr.MaxMoney {
 				in.rate = &v
 			} else {
 				bad("billable rate %q is not an amount", r[fRate])
@@ -442,6 +457,10 @@ func (im *importer) parse(r record) (parsed, string) {
 			in.invoiced = ": " + n
 		}
 	}
+	if in.service == "" {
+		// Toggl's rows default to General above; the others name one.
+		bad("has no service (column %s)", columnNames(im.format, []string{fService})[0])
+	}
 	in.start = in.start.UTC().Truncate(time.Second)
 	if len(problems) == 0 && (in.minutes < 1 || in.minutes > worklog.MaxMinutes) {
 		bad("lasts %d minutes; an entry lasts from 1 minute to a day (1440)", in.minutes)
@@ -452,6 +471,11 @@ func (im *importer) parse(r record) (parsed, string) {
 	c.Text("project", in.project, false, 200)
 	c.Text("note", in.note, false, 2000)
 	c.Text("internal_note", in.internalNote, false, 5000)
+	if !c.Has("internal_note") && utf8.RuneCountInString(storedInternalNote(in, false)) > 5000 {
+		// The task and the invoice are kept in the note; it must still be
+		// a note the API would take.
+		c.Add("internal_note", "with the task and invoice number it keeps must be at most 5000 characters")
+	}
 	if err := c.Err(); err != nil {
 		m, _ := msgOf(err)
 		problems = append(problems, m)
