@@ -105,6 +105,7 @@ type Service struct {
 	st       *store.Store
 	now      func() time.Time
 	throttle *throttle
+	tokens   *tokenCache
 }
 
 // New returns a Service over st with the clock now.
@@ -112,7 +113,7 @@ func New(st *store.Store, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{st: st, now: func() time.Time { return now().UTC() }, throttle: newThrottle()}
+	return &Service{st: st, now: func() time.Time { return now().UTC() }, throttle: newThrottle(), tokens: newTokenCache()}
 }
 
 // ErrBadCredentials is the one answer for unknown users and wrong passwords.
@@ -366,32 +367,44 @@ func (s *Service) FromSession(ctx context.Context, token string) (Principal, err
 	return Principal{User: u, Scope: sc, CSRF: row.CSRFToken, ViaSession: true}, nil
 }
 
-// FromToken resolves an API bearer token.
+// FromToken resolves an API bearer token. What it reads of the token and
+// its user is cached for a few seconds (see tokenCache); revoking a token or
+// disabling a user in this process takes effect at once.
 func (s *Service) FromToken(ctx context.Context, raw string) (Principal, error) {
 	sys := tenant.System(ctx)
-	var t Token
-	err := s.st.Read(sys).Take(&t, "token_hash = ? AND revoked_at IS NULL", hashSecret(raw)).Error
-	if err != nil {
-		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return Principal{}, apperr.Unauthorized("the API token is unknown or revoked")
+	hash := hashSecret(raw)
+	e, ok := s.tokens.get(hash)
+	if !ok {
+		gen := s.tokens.generation()
+		var t Token
+		err := s.st.Read(sys).Take(&t, "token_hash = ? AND revoked_at IS NULL", hash).Error
+		if err != nil {
+			if errors.Is(err, gorm.ErrRecordNotFound) {
+				return Principal{}, apperr.Unauthorized("the API token is unknown or revoked")
+			}
+			return Principal{}, store.Translate(err)
 		}
-		return Principal{}, store.Translate(err)
+		u, err := s.user(sys, t.UserID)
+		if err != nil {
+			return Principal{}, err
+		}
+		e = tokenEntry{tokenID: t.ID, lastUsed: t.LastUsedAt, user: u}
+		s.tokens.put(hash, gen, e)
 	}
-	u, err := s.user(sys, t.UserID)
-	if err != nil {
-		return Principal{}, err
-	}
-	sc, err := s.scopeOf(ctx, u)
+	sc, err := s.scopeOf(ctx, e.user)
 	if err != nil {
 		return Principal{}, err
 	}
 	now := s.now()
-	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
-		_ = s.st.Tx(sys, func(tx *gorm.DB) error {
-			return tx.Model(&Token{}).Where("id = ?", t.ID).Update("last_used_at", now).Error
+	if e.lastUsed == nil || now.Sub(*e.lastUsed) > time.Minute {
+		err := s.st.Tx(sys, func(tx *gorm.DB) error {
+			return tx.Model(&Token{}).Where("id = ?", e.tokenID).Update("last_used_at", now).Error
 		})
+		if err == nil {
+			s.tokens.touched(hash, now)
+		}
 	}
-	return Principal{User: u, Scope: sc}, nil
+	return Principal{User: e.user, Scope: sc}, nil
 }
 
 func (s *Service) user(ctx context.Context, id int64) (User, error) {
@@ -444,6 +457,7 @@ func (s *Service) ChangePassword(ctx context.Context, current, next, keepSession
 		if err := q.Delete(&session{}).Error; err != nil {
 			return err
 		}
+		store.AfterCommit(tx, s.tokens.reset)
 		return audit.Record(ctx, tx, audit.PasswordChanged, "user", u.ID, nil)
 	})
 }

@@ -75,6 +75,7 @@ func (s *Service) RevokeToken(ctx context.Context, id int64) error {
 		if t.RevokedAt != nil {
 			return nil
 		}
+		store.AfterCommit(tx, s.tokens.reset)
 		return tx.Model(&t).Update("revoked_at", s.now()).Error
 	})
 }

@@ -219,6 +219,8 @@ func (s *Service) UpdateMember(ctx context.Context, id int64, in MemberInput) (M
 		if err := audit.Record(ctx, tx, action, "user", u.ID, detail); err != nil {
 			return err
 		}
+		// A cached token of this user must not outlive the change.
+		store.AfterCommit(tx, s.tokens.reset)
 		if u, err = getMember(tx, id); err != nil {
 			return err
 		}
@@ -316,6 +318,7 @@ func (s *Service) DisableClientUser(ctx context.Context, tx *gorm.DB, clientID, 
 	if err := tx.Model(&Token{}).Where("user_id = ? AND revoked_at IS NULL", u.ID).Update("revoked_at", s.now()).Error; err != nil {
 		return User{}, err
 	}
+	store.AfterCommit(tx, s.tokens.reset)
 	if u.DisabledAt == nil {
 		now := s.now()
 		u.DisabledAt = &now

@@ -11,6 +11,7 @@ package billing
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/vadesk/vadesk/internal/apperr"
@@ -263,13 +264,22 @@ func (s *Service) Get(ctx context.Context, id int64) (Invoice, error) {
 // load reads an invoice, its lines with their sources, and what is derived
 // for display, through db (a transaction or the read pool).
 func (s *Service) load(db *gorm.DB, p practice.Practice, id int64) (Invoice, error) {
+	lines, err := getLines(db, id, true)
+	if err != nil {
+		return Invoice{}, err
+	}
+	return s.loadWith(db, p, id, lines)
+}
+
+// loadWith is load with the lines already read: a draft of a year of work
+// has ten thousand sources, and reading them once more was a large part of
+// issuing it.
+func (s *Service) loadWith(db *gorm.DB, p practice.Practice, id int64, lines []Line) (Invoice, error) {
 	inv, err := getInvoice(db, id)
 	if err != nil {
 		return Invoice{}, err
 	}
-	if inv.Lines, err = getLines(db, id); err != nil {
-		return Invoice{}, err
-	}
+	inv.Lines = lines
 	cl, err := clients.Get(db, inv.ClientID)
 	if err != nil {
 		return Invoice{}, err
@@ -286,33 +296,43 @@ func getInvoice(db *gorm.DB, id int64) (Invoice, error) {
 }
 
 // getLines reads an invoice's lines in order, each with the ids of the
-// entries and expenses it bills.
-func getLines(db *gorm.DB, invoiceID int64) ([]Line, error) {
+// entries and expenses it bills when sources is true.
+func getLines(db *gorm.DB, invoiceID int64, sources bool) ([]Line, error) {
 	var lines []Line
 	if err := db.Where("invoice_id = ?", invoiceID).Order("position, id").Find(&lines).Error; err != nil {
 		return nil, store.Translate(err)
 	}
-	var srcs []source
-	if err := db.Where("invoice_id = ?", invoiceID).Order("id").Find(&srcs).Error; err != nil {
-		return nil, store.Translate(err)
+	if !sources || len(lines) == 0 {
+		return lines, nil
 	}
 	byLine := make(map[int64]int, len(lines))
 	for i, l := range lines {
 		byLine[l.ID] = i
 	}
-	for _, sr := range srcs {
-		i, ok := byLine[sr.LineID]
+	// Thousands of rows: scanned by hand, only the three columns needed.
+	rows, err := db.Model(&source{}).Select("line_id, entry_id, expense_id").Where("invoice_id = ?", invoiceID).Order("id").Rows()
+	if err != nil {
+		return nil, store.Translate(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var lineID int64
+		var entryID, expenseID *int64
+		if err := rows.Scan(&lineID, &entryID, &expenseID); err != nil {
+			return nil, fmt.Errorf("billing: read line sources: %w", err)
+		}
+		i, ok := byLine[lineID]
 		if !ok {
 			continue
 		}
-		if sr.EntryID != nil {
-			lines[i].EntryIDs = append(lines[i].EntryIDs, *sr.EntryID)
+		if entryID != nil {
+			lines[i].EntryIDs = append(lines[i].EntryIDs, *entryID)
 		}
-		if sr.ExpenseID != nil {
-			lines[i].ExpenseIDs = append(lines[i].ExpenseIDs, *sr.ExpenseID)
+		if expenseID != nil {
+			lines[i].ExpenseIDs = append(lines[i].ExpenseIDs, *expenseID)
 		}
 	}
-	return lines, nil
+	return lines, store.Translate(rows.Err())
 }
 
 // Filter narrows List.

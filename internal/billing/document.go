@@ -36,7 +36,12 @@ func (s *Service) Document(ctx context.Context, id int64, opt DocumentOptions) (
 	if err := db.Take(&p).Error; err != nil {
 		return Document{}, store.NotFound(err, "practice")
 	}
-	inv, err := s.load(db, p, id)
+	// The entries of each line only matter for the timesheet.
+	lines, err := getLines(db, id, opt.Timesheet)
+	if err != nil {
+		return Document{}, err
+	}
+	inv, err := s.loadWith(db, p, id, lines)
 	if err != nil {
 		return Document{}, err
 	}

@@ -38,7 +38,7 @@ func (s *Service) Issue(ctx context.Context, id int64) (Invoice, error) {
 		if inv.Status != StatusDraft {
 			return apperr.Conflict("the invoice is already %s; only a draft can be issued", humanStatus(inv.Status))
 		}
-		lines, err := getLines(tx, inv.ID)
+		lines, err := getLines(tx, inv.ID, true)
 		if err != nil {
 			return err
 		}
@@ -102,7 +102,9 @@ func (s *Service) Issue(ctx context.Context, id int64) (Invoice, error) {
 		}); err != nil {
 			return err
 		}
-		out, err = s.load(tx, p, id)
+		// Issuing changed no line and no source: the lines read above are
+		// the invoice's.
+		out, err = s.loadWith(tx, p, id, lines)
 		return err
 	})
 	return out, err
@@ -137,9 +139,10 @@ func nextNumber(tx *gorm.DB, p practice.Practice, date time.Time, clientCode str
 // and rebuilding the line from them gives the same quantities, rates and
 // amounts. It returns how many entries and expenses the draft holds.
 func verify(tx *gorm.DB, inv *Invoice, lines []Line, loc *time.Location) (nEntries, nExpenses int64, err error) {
-	var es []entry
-	if err := tx.Where("id IN (SELECT entry_id FROM invoice_line_sources WHERE invoice_id = ? AND entry_id IS NOT NULL)", inv.ID).Find(&es).Error; err != nil {
-		return 0, 0, store.Translate(err)
+	es, err := scanEntries(tx.Model(&entry{}).
+		Joins("JOIN invoice_line_sources s ON s.entry_id = time_entries.id").Where("s.invoice_id = ?", inv.ID))
+	if err != nil {
+		return 0, 0, err
 	}
 	var xs []expense
 	if err := tx.Where("id IN (SELECT expense_id FROM invoice_line_sources WHERE invoice_id = ? AND expense_id IS NOT NULL)", inv.ID).Find(&xs).Error; err != nil {

@@ -58,10 +58,13 @@ func (e Entry) Locked() bool { return e.InvoiceID != nil }
 
 // entryColumns are what the API shows of an entry; lists select only these,
 // and the client's currency through a join on its primary key (one query
-// per page, no n+1). ListEntries scans them in this order.
-var entryColumns = "time_entries.id, time_entries.client_id, service_id, project_id, task_id, user_id, started_at, " +
+// per page, no n+1). ListEntries scans them in this order. The times are
+// selected raw ("+col" has no declared type, so the driver leaves the text
+// alone) and read by store.ScanTime, which is cheaper than the driver's
+// parsing; ORDER BY still names the column, and so the index.
+var entryColumns = "time_entries.id, time_entries.client_id, service_id, project_id, task_id, user_id, +started_at, " +
 	"minutes, billable, billable_minutes, hourly_rate, amount, note, internal_note, invoice_id, draft_invoice_id, " +
-	"version, time_entries.created_at, time_entries.updated_at, clients.currency"
+	"version, +time_entries.created_at, +time_entries.updated_at, clients.currency"
 
 // EntryInput is an entry to log, or the fields to change (nil: unchanged).
 // A pointer to 0 in ProjectID or TaskID clears it.
@@ -144,9 +147,9 @@ func (s *Service) ListEntries(ctx context.Context, f EntryFilter) ([]Entry, erro
 	out := make([]Entry, 0, f.Limit)
 	for rows.Next() {
 		var e Entry
-		err := rows.Scan(&e.ID, &e.ClientID, &e.ServiceID, &e.ProjectID, &e.TaskID, &e.UserID, &e.StartedAt,
+		err := rows.Scan(&e.ID, &e.ClientID, &e.ServiceID, &e.ProjectID, &e.TaskID, &e.UserID, store.ScanTime(&e.StartedAt),
 			&e.Minutes, &e.Billable, &e.BillableMinutes, &e.HourlyRate, &e.Amount, &e.Note, &e.InternalNote,
-			&e.InvoiceID, &e.DraftInvoiceID, &e.Version, &e.CreatedAt, &e.UpdatedAt, &e.Currency)
+			&e.InvoiceID, &e.DraftInvoiceID, &e.Version, store.ScanTime(&e.CreatedAt), store.ScanTime(&e.UpdatedAt), &e.Currency)
 		if err != nil {
 			return nil, fmt.Errorf("worklog: list entries: %w", err)
 		}
