@@ -286,5 +286,3 @@ func CheckContract(req *http.Request, reqBody []byte, res *Response) error {
 	}
 	return openapi3filter.ValidateResponse(context.Background(), out)
 }
-
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
