@@ -146,5 +146,30 @@ func TestAssignedClientsScoping(t *testing.T) {
 		if n != c.want {
 			t.Errorf("%+v: raw count %d, want %d", sc, n, c.want)
 		}
+		// ScopeSQL writes out what the callbacks add, for plain SQL.
+		cond, cargs, err := st.ScopeSQL(c.ctx, &contactRow{}, "ct")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := st.Query(c.ctx, "SELECT COUNT(*) FROM contacts ct WHERE "+cond, cargs...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			if err := rows.Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+		}
+		rows.Close()
+		if n != c.want {
+			t.Errorf("%+v: count scoped by %q %v is %d, want %d", sc, cond, cargs, n, c.want)
+		}
+	}
+	// Like the callbacks, ScopeSQL fails closed without a scope.
+	if _, _, err := st.ScopeSQL(context.Background(), &contactRow{}, "ct"); !errors.Is(err, tenant.ErrNoScope) {
+		t.Errorf("ScopeSQL without a scope: %v", err)
+	}
+	if cond, _, err := st.ScopeSQL(sys, &contactRow{}, "ct"); err != nil || cond != "1" {
+		t.Errorf("ScopeSQL of the system: %q, %v", cond, err)
 	}
 }

@@ -75,12 +75,12 @@ func Open(ctx context.Context, path string, opt Options) (*Store, error) {
 	// GORM's PrepareStmt would prepare most of them again in every write
 	// transaction. The readers never open transactions, so GORM's cache
 	// serves them well.
-	w, err := gorm.Open(sqlite.New(sqlite.Config{Conn: newStmtCache(wdb)}), cfg(false))
+	w, err := gorm.Open(dialector{&sqlite.Dialector{Conn: newStmtCache(wdb)}}, cfg(false))
 	if err != nil {
 		wdb.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	r, err := gorm.Open(sqlite.Open(dsn(path, true)), cfg(true))
+	r, err := gorm.Open(dialector{&sqlite.Dialector{DSN: dsn(path, true)}}, cfg(true))
 	if err != nil {
 		wdb.Close()
 		return nil, fmt.Errorf("store: open %s for reading: %w", path, err)
@@ -138,6 +138,9 @@ func dsn(path string, readOnly bool) string {
 	if readOnly {
 		q.Set("_cache_size", "-4000")
 		q.Set("_query_only", "1")
+		// Statements run through Query (not GORM, which prepares its own)
+		// stay prepared on each reader.
+		q.Set("_stmt_cache_size", "32")
 	}
 	return FileURI(path) + "?" + q.Encode()
 }
@@ -173,6 +176,14 @@ func (s *Store) Tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 func (s *Store) SQL() *sql.DB {
 	db, _ := s.w.DB()
 	return db
+}
+
+// Query runs a read-only query on the read pool. It is for the few hot
+// lists whose cost GORM's query building would double; they must scope
+// themselves with ScopeSQL, and should write parameters as "+?" (see
+// dialector). Each reader keeps its statements prepared.
+func (s *Store) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return s.ReadSQL().QueryContext(ctx, query, args...)
 }
 
 // ReadSQL returns the read pool's database/sql handle, for raw reports.

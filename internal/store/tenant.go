@@ -1,8 +1,11 @@
 package store
 
 import (
+	"context"
 	"fmt"
 	"reflect"
+	"strings"
+	"sync"
 
 	"github.com/vadesk/vadesk/internal/tenant"
 	"gorm.io/gorm"
@@ -54,9 +57,18 @@ func registerTenantCallbacks(db *gorm.DB) error {
 type columns struct{ practice, client, assigned string }
 
 func tenantColumns(db *gorm.DB) (columns, bool) {
-	s := db.Statement.Schema
-	if s == nil {
+	if db.Statement.Schema == nil {
 		return columns{}, false
+	}
+	return columnsOf(db.Statement.Schema)
+}
+
+// modelColumns caches columnsOf by model type: it runs before every query.
+var modelColumns sync.Map // reflect.Type → columns
+
+func columnsOf(s *schema.Schema) (columns, bool) {
+	if c, ok := modelColumns.Load(s.ModelType); ok {
+		return c.(columns), c.(columns).practice != ""
 	}
 	var c columns
 	model := reflect.New(s.ModelType).Interface()
@@ -74,7 +86,24 @@ func tenantColumns(db *gorm.DB) (columns, bool) {
 	if ac, ok := model.(AssignedColumner); ok {
 		c.assigned = ac.AssignedColumn()
 	}
+	modelColumns.Store(s.ModelType, c)
 	return c, c.practice != ""
+}
+
+// scopeOf is what the caller in ctx may see of a table with cols: sc's
+// practice and, when clientCol is not "", only the ids of sc.ClientLimit in
+// that column. system reports a tenant.System context, which is not
+// narrowed; a context with neither is an error, so that a query nobody
+// scoped fails instead of reading every practice.
+func scopeOf(ctx context.Context, cols columns, table string) (sc tenant.Scope, clientCol string, system bool, err error) {
+	sc, scoped := tenant.From(ctx)
+	if !scoped {
+		if tenant.IsSystem(ctx) {
+			return sc, "", true, nil
+		}
+		return sc, "", false, fmt.Errorf("%w (%s)", tenant.ErrNoScope, table)
+	}
+	return sc, cols.clientFor(sc), false, nil
 }
 
 func scopeWhere(db *gorm.DB) {
@@ -85,16 +114,15 @@ func scopeWhere(db *gorm.DB) {
 	if !ok {
 		return
 	}
-	ctx := db.Statement.Context
-	sc, scoped := tenant.From(ctx)
-	if !scoped {
-		if !tenant.IsSystem(ctx) {
-			db.AddError(fmt.Errorf("%w (%s)", tenant.ErrNoScope, db.Statement.Schema.Table))
-		}
+	sc, col, system, err := scopeOf(db.Statement.Context, cols, db.Statement.Schema.Table)
+	if err != nil {
+		db.AddError(err)
+	}
+	if err != nil || system {
 		return
 	}
 	exprs := []clause.Expression{clause.Eq{Column: clause.Column{Table: clause.CurrentTable, Name: cols.practice}, Value: sc.PracticeID}}
-	if col := cols.clientFor(sc); col != "" {
+	if col != "" {
 		ids, _ := sc.ClientLimit()
 		values := make([]any, len(ids))
 		for i, id := range ids {
@@ -104,6 +132,40 @@ func scopeWhere(db *gorm.DB) {
 		exprs = append(exprs, clause.IN{Column: clause.Column{Table: clause.CurrentTable, Name: col}, Values: values})
 	}
 	db.Statement.AddClause(clause.Where{Exprs: exprs})
+}
+
+// ScopeSQL is the condition the callbacks add to every query of model,
+// written out for the few hot reads that skip GORM (see Store.Query):
+// "table.practice_id = +?" and, for a caller limited to some clients,
+// " AND table.client_id IN (+?, ...)", with its arguments; table is the name
+// or alias the query gives model's table. Like the callbacks it fails
+// closed on a context without a scope; a tenant.System context gets "1".
+func (s *Store) ScopeSQL(ctx context.Context, model any, table string) (string, []any, error) {
+	stmt := &gorm.Statement{DB: s.r}
+	if err := stmt.Parse(model); err != nil {
+		return "", nil, fmt.Errorf("store: scope of %T: %w", model, err)
+	}
+	cols, ok := columnsOf(stmt.Schema)
+	if !ok {
+		return "", nil, fmt.Errorf("store: %T belongs to no practice", model)
+	}
+	sc, col, system, err := scopeOf(ctx, cols, stmt.Schema.Table)
+	if err != nil || system {
+		return "1", nil, err
+	}
+	cond := table + "." + cols.practice + " = +?"
+	args := []any{sc.PracticeID}
+	if col != "" {
+		ids, _ := sc.ClientLimit()
+		if len(ids) == 0 {
+			return cond + " AND 0", args, nil
+		}
+		cond += " AND " + table + "." + col + " IN (+?" + strings.Repeat(", +?", len(ids)-1) + ")"
+		for _, id := range ids {
+			args = append(args, id)
+		}
+	}
+	return cond, args, nil
 }
 
 // clientFor is the column that narrows sc to its clients, or "" when sc sees
@@ -127,18 +189,18 @@ func scopeCreate(db *gorm.DB) {
 		return
 	}
 	ctx := db.Statement.Context
-	sc, scoped := tenant.From(ctx)
-	if !scoped {
-		if !tenant.IsSystem(ctx) {
-			db.AddError(fmt.Errorf("%w (%s)", tenant.ErrNoScope, db.Statement.Schema.Table))
-		}
+	sc, col, system, err := scopeOf(ctx, cols, db.Statement.Schema.Table)
+	if err != nil {
+		db.AddError(err)
+	}
+	if err != nil || system {
 		return
 	}
 	field := db.Statement.Schema.FieldsByDBName["practice_id"]
 	// A caller limited to some clients may only write rows of those clients;
 	// the domain code checks first and answers 404, this is the backstop.
 	var clientField *schema.Field
-	if col := cols.clientFor(sc); col == "client_id" {
+	if col == "client_id" {
 		clientField = db.Statement.Schema.FieldsByDBName[col]
 	}
 	rv := db.Statement.ReflectValue

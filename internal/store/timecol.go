@@ -108,11 +108,28 @@ func parseTimeFast(s string) (time.Time, bool) {
 	default:
 		return time.Time{}, false
 	}
-	t := time.Date(year, time.Month(month), day, hour, minute, sec, nsec, time.UTC)
-	if offset != 0 {
-		t = t.Add(-time.Duration(offset) * time.Second)
+	// The same instant time.Date would give, without its normalising:
+	// parsing was the largest cost of reading a page of entries in Go.
+	secs := daysFromCivil(year, month, day)*86400 + int64(hour*3600+minute*60+sec-offset)
+	return time.Unix(secs, int64(nsec)).UTC(), true
+}
+
+// daysFromCivil is the number of days from 1970-01-01 to a valid date of
+// the proleptic Gregorian calendar (Howard Hinnant's days_from_civil).
+func daysFromCivil(y, m, d int) int64 {
+	if m <= 2 {
+		y--
 	}
-	return t, true
+	era := y
+	if era < 0 {
+		era -= 399
+	}
+	era /= 400
+	yoe := y - era*400
+	mp := (m + 9) % 12
+	doy := (153*mp+2)/5 + d - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return int64(era)*146097 + int64(doe) - 719468
 }
 
 // digits reads an unsigned decimal of ASCII digits only.
@@ -129,5 +146,12 @@ func digits(s string) (int, bool) {
 }
 
 func daysIn(m time.Month, year int) int {
-	return time.Date(year, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	if m == time.February {
+		if year%4 == 0 && (year%100 != 0 || year%400 == 0) {
+			return 29
+		}
+		return 28
+	}
+	const long = 1<<time.January | 1<<time.March | 1<<time.May | 1<<time.July | 1<<time.August | 1<<time.October | 1<<time.December
+	return 30 + int(long>>uint(m)&1)
 }

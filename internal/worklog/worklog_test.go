@@ -10,7 +10,6 @@ import (
 	"github.com/vadesk/vadesk/internal/apperr"
 	"github.com/vadesk/vadesk/internal/store"
 	"github.com/vadesk/vadesk/internal/tenant"
-	"gorm.io/gorm"
 )
 
 func ptr(v int64) *int64 { return &v }
@@ -182,9 +181,12 @@ func TestEntryListUsesIndexes(t *testing.T) {
 	}
 	for _, c := range cases {
 		c.f.Limit = 51
-		db := st.Read(scoped).Session(&gorm.Session{DryRun: true})
-		stmt := entryQuery(db, c.f, c.days[0], c.days[1]).Find(&[]Entry{}).Statement
-		rows, err := st.ReadSQL().QueryContext(ctx, "EXPLAIN QUERY PLAN "+stmt.SQL.String(), stmt.Vars...)
+		scope, scopeArgs, err := st.ScopeSQL(scoped, &Entry{}, "time_entries")
+		if err != nil {
+			t.Fatal(err)
+		}
+		query, args := entrySQL(c.f, c.days[0], c.days[1], scope, scopeArgs)
+		rows, err := st.Query(ctx, "EXPLAIN QUERY PLAN "+query, args...)
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
@@ -210,8 +212,8 @@ func TestEntryListUsesIndexes(t *testing.T) {
 		if strings.Contains(got, "TEMP B-TREE") {
 			t.Errorf("%s: plan %q sorts instead of reading in index order", c.name, got)
 		}
-		if !strings.Contains(stmt.SQL.String(), "practice_id") {
-			t.Errorf("%s: query %q is not scoped to the practice", c.name, stmt.SQL.String())
+		if !strings.Contains(query, "time_entries.practice_id = +?") || args[0] != int64(1) {
+			t.Errorf("%s: query %q (%v) is not scoped to the practice", c.name, query, args)
 		}
 	}
 }
