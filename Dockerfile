@@ -8,6 +8,8 @@ FROM golang:1.26-bookworm AS build
 WORKDIR /src
 ENV CGO_ENABLED=1 GOFLAGS=-mod=readonly
 COPY go.mod go.sum ./
+# go.mod replaces gofpdf with the patched copy in the tree (see its README).
+COPY internal/gofpdf ./internal/gofpdf
 RUN go mod download
 COPY . .
 RUN go build -trimpath -ldflags "-s -w" -o /out/vadesk ./cmd/vadesk
