@@ -50,7 +50,8 @@ const (
 
 // generatedKinds are the kinds of line built from work, which Refresh
 // rebuilds and Issue checks against the work; other lines (manual, and
-// retainer lines made elsewhere) are left as they are.
+// retainer lines made elsewhere, which their maker rebuilds through a
+// Remaker and checks through a Checker) are left as they are.
 var generatedKinds = []string{KindTime, KindExpense, KindFixedFee}
 
 func generated(kind string) bool {
@@ -226,9 +227,40 @@ func (task) TableName() string { return "tasks" }
 
 // Service manages the caller's invoices.
 type Service struct {
-	st  *store.Store
-	now func() time.Time
+	st     *store.Store
+	now    func() time.Time
+	remake Remaker
+	check  Checker
 }
+
+// Remaker rebuilds, inside a draft's refresh and its transaction, the
+// lines another package made on the draft from rules billing does not know
+// (a retainer's fee and overage), from the work as it is now. Refresh runs
+// it after removing the draft's generated lines and releasing their work,
+// and before it gathers the work no line holds, so what the remade lines
+// hold is not billed again by the hour. It leaves drafts it did not make as
+// they are.
+type Remaker func(tx *gorm.DB, inv *Invoice) error
+
+// RemakeWith has Refresh rebuild lines made elsewhere through fn. The
+// retainers package installs its own when it is built on s; set it before
+// s serves requests.
+func (s *Service) RemakeWith(fn Remaker) { s.remake = fn }
+
+// Checker reports, inside a draft's issue and its transaction, whether the
+// lines another package made on the draft (a retainer's fee and overage)
+// still bill what its Remaker would make of the work now: lines holds
+// every line of the draft with its sources. A draft whose lines are not
+// current is refused as one whose generated lines changed is, and nothing
+// is issued: otherwise work logged, changed or deleted since would be
+// billed at the old money, or left unbilled in a period that is invoiced.
+// It reports drafts it did not make as current.
+type Checker func(tx *gorm.DB, inv *Invoice, lines []Line) (current bool, err error)
+
+// CheckWith has Issue check lines made elsewhere through fn. The retainers
+// package installs its own beside its Remaker; set it before s serves
+// requests.
+func (s *Service) CheckWith(fn Checker) { s.check = fn }
 
 // New returns a Service over st; now is the clock that decides "today" in
 // the practice's time zone (issue dates, overdue).

@@ -466,8 +466,10 @@ func release(tx *gorm.DB, inv *Invoice) error {
 
 // Refresh rebuilds a draft's generated lines from the client's unbilled
 // work in its period as it is now, and takes up the client's current
-// currency. Other lines stay as they are, with the work they hold: lines
-// made elsewhere (a retainer's) before the rebuilt ones, manual lines after.
+// currency. Lines made elsewhere (a retainer's) are rebuilt first by their
+// maker (see RemakeWith), so the work they count is never billed by the
+// hour, and stay before the generated ones; manual lines stay as they are,
+// after them.
 func (s *Service) Refresh(ctx context.Context, id int64) (Invoice, error) {
 	return s.editDraft(ctx, id, func(tx *gorm.DB, p practice.Practice, inv *Invoice) error {
 		cl, err := clients.Get(tx, inv.ClientID)
@@ -492,6 +494,11 @@ func (s *Service) Refresh(ctx context.Context, id int64) (Invoice, error) {
 		}
 		if err := tx.Where("invoice_id = ? AND kind IN ?", inv.ID, generatedKinds).Delete(&Line{}).Error; err != nil {
 			return err
+		}
+		if s.remake != nil {
+			if err := s.remake(tx, inv); err != nil {
+				return err
+			}
 		}
 		var kept []Line
 		if err := tx.Where("invoice_id = ?", inv.ID).Order("position, id").Find(&kept).Error; err != nil {

@@ -19,7 +19,8 @@ import (
 var errWorkChanged = apperr.Conflict("the work on this draft changed since it was built; refresh it (POST /invoices/{id}/refresh), check it and issue again")
 
 // Issue turns a draft into an issued invoice in one transaction: it checks
-// that the work the draft holds is still exactly what its lines show,
+// that the work the draft holds is still exactly what its lines show (and
+// has the lines made elsewhere checked by their maker, see CheckWith),
 // assigns the next number of the practice's pattern, fills in the issue
 // date (today in the practice's time zone) and due date (plus the client's
 // payment terms) where the draft has none, and locks the work: its entries,
@@ -56,6 +57,15 @@ func (s *Service) Issue(ctx context.Context, id int64) (Invoice, error) {
 		nEntries, nExpenses, err := verify(tx, &inv, lines, p.Location())
 		if err != nil {
 			return err
+		}
+		if s.check != nil {
+			current, err := s.check(tx, &inv, lines)
+			if err != nil {
+				return err
+			}
+			if !current {
+				return errWorkChanged
+			}
 		}
 		if err := retotal(tx, &inv); err != nil {
 			return err

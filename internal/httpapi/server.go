@@ -55,6 +55,9 @@ type Services struct {
 // server and the tests build the same graph through it.
 func NewServices(st *store.Store, now func() time.Time) Services {
 	authSvc := auth.New(st, now)
+	// One billing service for the API and the retainers: the retainers
+	// teach it to rebuild their lines when a draft of theirs is refreshed.
+	bill := billing.New(st, now)
 	return Services{
 		Auth:      authSvc,
 		Practice:  practice.NewService(st),
@@ -65,9 +68,9 @@ func NewServices(st *store.Store, now func() time.Time) Services {
 		Worklog:   worklog.New(st, now),
 		Reports:   reports.New(st, now),
 		Transfer:  transfer.New(st, now),
-		Retainers: retainers.New(st, billing.New(st, now), now),
+		Retainers: retainers.New(st, bill, now),
 		Calendar:  calendar.New(st, now),
-		Billing:   billing.New(st, now),
+		Billing:   bill,
 		Audit:     audit.New(st),
 		Portal:    portal.New(st, authSvc, now),
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,9 +19,10 @@ import (
 	"gorm.io/gorm"
 )
 
-// KindRetainer is the kind of the lines a retainer bills. Billing keeps
-// such lines as they are (they are not rebuilt from work) and still checks,
-// when it issues the invoice, that the entries they hold are unbilled.
+// KindRetainer is the kind of the lines a retainer bills. Billing does not
+// build such lines from work: it has them rebuilt here when it refreshes
+// the draft (see remake), and checked here when it issues the invoice (see
+// current), after it checked that the entries they hold are unbilled.
 const KindRetainer = "retainer"
 
 var billingTimeAmount = billing.TimeAmount
@@ -66,7 +68,7 @@ func (s *Service) Invoice(ctx context.Context, clientID, id int64, period string
 
 // rest adds the client's other unbilled work of the period to a retainer's
 // draft, billed as usual (by the hour, fixed fees, expenses): billing's
-// refresh keeps the retainer's lines and the entries they hold, and builds
+// refresh has the retainer's lines remade (to the same lines), then builds
 // lines for the work no draft holds.
 func (s *Service) rest(ctx context.Context, out Invoiced) (Invoiced, error) {
 	inv, err := s.billing.Refresh(ctx, out.InvoiceID)
@@ -139,16 +141,7 @@ func (s *Service) draft(ctx context.Context, clientID, id int64, period string, 
 		case !errors.Is(err, gorm.ErrRecordNotFound):
 			return err
 		}
-		u, err := usage(tx, r, p.Location(), period)
-		if err != nil {
-			return err
-		}
-		t, _ := r.TermsFor(period)
-		entries, err := coveredEntries(tx, r, t, p.Location(), period)
-		if err != nil {
-			return err
-		}
-		inv, err := s.write(tx, p, cl, r, u, entries)
+		inv, err := s.write(tx, p, cl, r, period)
 		if err != nil {
 			return err
 		}
@@ -166,13 +159,13 @@ func (s *Service) draft(ctx context.Context, clientID, id int64, period string, 
 }
 
 // coveredEntries returns the ids of the entries a period's usage counted,
-// refusing when any is on another invoice or draft: billed twice, or the
-// overage wrong.
-func coveredEntries(tx *gorm.DB, r Retainer, t Terms, loc *time.Location, period string) ([]int64, error) {
+// refusing when any is on an invoice or on a draft other than self (the
+// draft being billed): billed twice, or the overage wrong.
+func coveredEntries(tx *gorm.DB, r Retainer, t Terms, loc *time.Location, period string, self int64) ([]int64, error) {
 	lo, hi := bounds(period, loc)
-	q := `SELECT t.id, t.service_id, t.invoice_id IS NOT NULL OR t.draft_invoice_id IS NOT NULL FROM time_entries t
-WHERE ` + retainedWork + ` AND t.started_at >= ? AND t.started_at < ? ORDER BY t.started_at, t.id`
-	rows, err := tx.Raw(q, r.PracticeID, r.ClientID, lo, hi).Rows()
+	q := `SELECT t.id, t.service_id, t.invoice_id IS NOT NULL OR (t.draft_invoice_id IS NOT NULL AND t.draft_invoice_id <> ?)
+FROM time_entries t WHERE ` + retainedWork + ` AND t.started_at >= ? AND t.started_at < ? ORDER BY t.started_at, t.id`
+	rows, err := tx.Raw(q, self, r.PracticeID, r.ClientID, lo, hi).Rows()
 	if err != nil {
 		return nil, store.Translate(err)
 	}
@@ -202,27 +195,44 @@ WHERE ` + retainedWork + ` AND t.started_at >= ? AND t.started_at < ? ORDER BY t
 	return ids, nil
 }
 
-// write inserts the draft: its lines, their links to the entries, and the
-// hold on those entries, with totals as billing computes them.
-func (s *Service) write(tx *gorm.DB, p practice.Practice, cl clients.Client, r Retainer, u Usage, entries []int64) (billing.Invoice, error) {
+// write inserts the draft of a period with its lines (see addLines), and
+// totals as billing computes them.
+func (s *Service) write(tx *gorm.DB, p practice.Practice, cl clients.Client, r Retainer, period string) (billing.Invoice, error) {
 	inv := billing.Invoice{ClientID: cl.ID, Status: billing.StatusDraft, Currency: cl.Currency, GroupBy: billing.GroupByService,
-		PeriodFrom: u.From, PeriodTo: u.To, TaxName: p.DefaultTaxName, TaxRate: p.DefaultTaxRate,
+		PeriodFrom: period + "-01", PeriodTo: lastDay(period), TaxName: p.DefaultTaxName, TaxRate: p.DefaultTaxRate,
 		Notes: p.DefaultNotes, Footer: p.DefaultFooter, Version: 1}
 	if err := tx.Create(&inv).Error; err != nil {
 		return inv, err
 	}
-	month := periodStart(u.Period).Format("January 2006")
-	lines := []billing.Line{{InvoiceID: inv.ID, Position: 1, Kind: KindRetainer, Taxable: true,
-		Description:   fmt.Sprintf("%s, %s: %s included", r.Name, month, hoursText(u.IncludedMinutes)),
-		QuantityMilli: ptr(int64(1000)), UnitPrice: u.Fee, Amount: u.Fee}}
-	if u.OverageMinutes > 0 {
-		lines = append(lines, billing.Line{InvoiceID: inv.ID, Position: 2, Kind: KindRetainer, Taxable: true,
-			Description: fmt.Sprintf("Beyond %s in %s: %s at %s an hour", r.Name, month, hoursText(u.OverageMinutes),
-				money.Format(u.OverageHourlyRate, cl.Currency)),
-			QuantityMinutes: ptr(u.OverageMinutes), UnitPrice: u.OverageHourlyRate, Amount: u.OverageAmount})
+	lines, err := addLines(tx, p.Location(), r, period, &inv)
+	if err != nil {
+		return inv, err
+	}
+	amounts := make([]int64, len(lines))
+	for i, l := range lines {
+		amounts[i] = l.Amount
+	}
+	tot, err := billing.ComputeTotals(amounts, 0, inv.TaxRate, 0)
+	if err != nil {
+		return inv, err
+	}
+	inv.Subtotal, inv.TaxTotal, inv.Total = tot.Subtotal, tot.TaxTotal, tot.Total
+	return inv, tx.Select("subtotal", "tax_total", "total", "updated_at").Updates(&inv).Error
+}
+
+// addLines bills a period of r on the draft inv from position 1 on: one
+// line for the fee, which holds every entry the period's usage counted (so
+// billing locks them when it issues the draft, and no hourly line bills
+// them), and one for the overage at the overage rate when the period went
+// beyond its hours. Making a draft and refreshing one both go through it,
+// so a refreshed draft bills what a new one would.
+func addLines(tx *gorm.DB, loc *time.Location, r Retainer, period string, inv *billing.Invoice) ([]billing.Line, error) {
+	lines, entries, err := planLines(tx, loc, r, period, inv)
+	if err != nil {
+		return nil, err
 	}
 	if err := tx.Create(&lines).Error; err != nil {
-		return inv, err
+		return nil, err
 	}
 	// The entries hang on the fee line; billing checks at issue that they
 	// are still unbilled, then locks them.
@@ -239,27 +249,157 @@ func (s *Service) write(tx *gorm.DB, p practice.Practice, cl clients.Client, r R
 			args = append(args, inv.PracticeID, inv.ID, lines[0].ID, id)
 		}
 		if err := tx.Exec(sb.String(), args...).Error; err != nil {
-			return inv, err
+			return nil, err
 		}
 	}
 	res := tx.Exec(`UPDATE time_entries SET draft_invoice_id = ? WHERE practice_id = ? AND invoice_id IS NULL AND draft_invoice_id IS NULL
 AND id IN (SELECT entry_id FROM invoice_line_sources WHERE invoice_id = ? AND entry_id IS NOT NULL)`, inv.ID, inv.PracticeID, inv.ID)
 	if res.Error != nil {
-		return inv, res.Error
+		return nil, res.Error
 	}
 	if res.RowsAffected != int64(len(entries)) {
-		return inv, fmt.Errorf("retainers: hold entries: %d of %d were free", res.RowsAffected, len(entries))
+		return nil, fmt.Errorf("retainers: hold entries: %d of %d were free", res.RowsAffected, len(entries))
 	}
-	amounts := make([]int64, len(lines))
-	for i, l := range lines {
-		amounts[i] = l.Amount
-	}
-	tot, err := billing.ComputeTotals(amounts, 0, inv.TaxRate, 0)
+	return lines, nil
+}
+
+// planLines works out, without writing, what addLines bills for a period
+// of r on the draft inv: the lines (the fee, then any overage) and the
+// entries the fee line holds. Entries held by inv itself count as free:
+// issuing compares them with what the draft holds (see current).
+func planLines(tx *gorm.DB, loc *time.Location, r Retainer, period string, inv *billing.Invoice) ([]billing.Line, []int64, error) {
+	u, err := usage(tx, r, loc, period)
 	if err != nil {
-		return inv, err
+		return nil, nil, err
 	}
-	inv.Subtotal, inv.TaxTotal, inv.Total = tot.Subtotal, tot.TaxTotal, tot.Total
-	return inv, tx.Select("subtotal", "tax_total", "total", "updated_at").Updates(&inv).Error
+	t, _ := r.TermsFor(period)
+	entries, err := coveredEntries(tx, r, t, loc, period, inv.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	month := periodStart(u.Period).Format("January 2006")
+	lines := []billing.Line{{InvoiceID: inv.ID, Position: 1, Kind: KindRetainer, Taxable: true,
+		Description:   fmt.Sprintf("%s, %s: %s included", r.Name, month, hoursText(u.IncludedMinutes)),
+		QuantityMilli: ptr(int64(1000)), UnitPrice: u.Fee, Amount: u.Fee}}
+	if u.OverageMinutes > 0 {
+		lines = append(lines, billing.Line{InvoiceID: inv.ID, Position: 2, Kind: KindRetainer, Taxable: true,
+			Description: fmt.Sprintf("Beyond %s in %s: %s at %s an hour", r.Name, month, hoursText(u.OverageMinutes),
+				money.Format(u.OverageHourlyRate, inv.Currency)),
+			QuantityMinutes: ptr(u.OverageMinutes), UnitPrice: u.OverageHourlyRate, Amount: u.OverageAmount})
+	}
+	return lines, entries, nil
+}
+
+// remake rebuilds the lines of a retainer's draft when billing refreshes
+// it (see billing.Remaker): it lets go of the old lines and the entries
+// they hold, and bills the period again through addLines, as making the
+// draft did, so work logged, changed or deleted since is counted against
+// the hours (and any rollover) and shows as overage, never by the hour.
+// Billing has released the work of its own lines by then, so an entry the
+// draft billed by the hour before can join the fee line. Drafts that no
+// retainer made are left alone.
+func (s *Service) remake(tx *gorm.DB, inv *billing.Invoice) error {
+	d, ok, err := s.madeDraft(tx, inv)
+	if err != nil || !ok {
+		return err
+	}
+	// Raw SQL is not scoped: the practice is given.
+	err = tx.Exec(`UPDATE time_entries SET draft_invoice_id = NULL WHERE practice_id = ? AND draft_invoice_id = ?
+AND id IN (SELECT s.entry_id FROM invoice_line_sources s JOIN invoice_lines l ON l.id = s.line_id
+	WHERE s.invoice_id = ? AND s.entry_id IS NOT NULL AND l.kind = ?)`, inv.PracticeID, inv.ID, inv.ID, KindRetainer).Error
+	if err != nil {
+		return err
+	}
+	err = tx.Exec(`DELETE FROM invoice_line_sources WHERE practice_id = ? AND invoice_id = ?
+AND line_id IN (SELECT id FROM invoice_lines WHERE invoice_id = ? AND kind = ?)`, inv.PracticeID, inv.ID, inv.ID, KindRetainer).Error
+	if err != nil {
+		return err
+	}
+	if err := tx.Where("invoice_id = ? AND kind = ?", inv.ID, KindRetainer).Delete(&billing.Line{}).Error; err != nil {
+		return err
+	}
+	_, err = addLines(tx, d.loc, d.r, d.period, inv)
+	return err
+}
+
+// current tells billing, when it issues a draft (see billing.Checker),
+// whether the draft's retainer lines still bill what addLines would bill
+// now: the same fee and overage, to the minute and the cent, with the fee
+// line holding exactly the entries the period's usage counts, and the
+// overage line none. Work logged, changed or deleted since the draft was
+// made or refreshed makes it stale, and so does a retainer line deleted
+// from it (a refresh brings it back). Descriptions are not compared, as
+// billing does not compare those of its own lines: renaming the retainer
+// changes no money. Drafts that no retainer made are current.
+func (s *Service) current(tx *gorm.DB, inv *billing.Invoice, lines []billing.Line) (bool, error) {
+	d, ok, err := s.madeDraft(tx, inv)
+	if err != nil {
+		return false, err
+	}
+	if !ok {
+		return true, nil
+	}
+	want, entries, err := planLines(tx, d.loc, d.r, d.period, inv)
+	if err != nil {
+		return false, err
+	}
+	var have []billing.Line
+	for _, l := range lines {
+		if l.Kind == KindRetainer {
+			have = append(have, l)
+		}
+	}
+	if len(have) != len(want) {
+		return false, nil
+	}
+	for i, l := range have {
+		w := want[i]
+		if l.UnitPrice != w.UnitPrice || l.Amount != w.Amount || !sameQuantity(l.QuantityMinutes, w.QuantityMinutes) ||
+			!sameQuantity(l.QuantityMilli, w.QuantityMilli) || len(l.ExpenseIDs) > 0 || (i > 0 && len(l.EntryIDs) > 0) {
+			return false, nil
+		}
+	}
+	held := slices.Clone(have[0].EntryIDs)
+	slices.Sort(held)
+	slices.Sort(entries)
+	return slices.Equal(held, entries), nil
+}
+
+func sameQuantity(a, b *int64) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return *a == *b
+}
+
+// retainerDraft is what a draft a retainer made bills: a period of the
+// retainer, in the practice's time zone.
+type retainerDraft struct {
+	r      Retainer
+	period string
+	loc    *time.Location
+}
+
+// madeDraft finds the retainer period inv was made for; ok is false for a
+// draft that no retainer made.
+func (s *Service) madeDraft(tx *gorm.DB, inv *billing.Invoice) (d retainerDraft, ok bool, err error) {
+	var pi periodInvoice
+	err = tx.Take(&pi, "invoice_id = ?", inv.ID).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return d, false, nil
+	}
+	if err != nil {
+		return d, false, fmt.Errorf("retainers: retainer of invoice %d: %w", inv.ID, store.Translate(err))
+	}
+	r, err := s.get(tx, inv.ClientID, pi.RetainerID)
+	if err != nil {
+		return d, false, err
+	}
+	p, err := thePractice(tx)
+	if err != nil {
+		return d, false, err
+	}
+	return retainerDraft{r: r, period: pi.Period, loc: p.Location()}, true, nil
 }
 
 func ptr[T any](v T) *T { return &v }

@@ -149,12 +149,18 @@ type Service struct {
 }
 
 // New returns a Service over st; issuing recurring invoices goes through
-// bill, so numbering and locking stay billing's.
+// bill, so numbering and locking stay billing's. It teaches bill to rebuild
+// a retainer's lines when it refreshes the retainer's draft, and to check
+// them when it issues it: build the API's billing and retainers on the
+// same bill.
 func New(st *store.Store, bill *billing.Service, now func() time.Time) *Service {
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{st: st, billing: bill, now: func() time.Time { return now().UTC() }}
+	s := &Service{st: st, billing: bill, now: func() time.Time { return now().UTC() }}
+	bill.RemakeWith(s.remake)
+	bill.CheckWith(s.current)
+	return s
 }
 
 func thePractice(db *gorm.DB) (practice.Practice, error) {
