@@ -376,6 +376,20 @@ func TestJourneys(t *testing.T) {
 			t.Errorf("the assistant's Today shows money:\n%s", txt)
 		}
 		a.shot("assistant-today")
+		// The API answers null for the money the assistant may not see;
+		// the pages must not turn it into "NaN" or "null".
+		a.visit("/#/settings?tab=services")
+		a.seeHeading("Settings")
+		a.see("Administrative support")
+		if txt := a.text(); strings.Contains(txt, "$") || strings.Contains(strings.ToLower(txt), "default rate") || regexp.MustCompile(`\b(NaN|null|undefined)\b`).MatchString(txt) {
+			t.Errorf("the assistant's services show money or a missing value:\n%s", txt)
+		}
+		a.click("Main", "Time")
+		a.seeHeading("Time")
+		a.see("Calendar for the open house")
+		if txt := a.text(); regexp.MustCompile(`\b(NaN|null|undefined)\b`).MatchString(txt) {
+			t.Errorf("the assistant's time shows a missing value:\n%s", txt)
+		}
 		a.clean(t)
 	})
 

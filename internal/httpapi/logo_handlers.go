@@ -56,7 +56,7 @@ func (h *logoHandler) put(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toSettings(p))
+	return c.JSON(http.StatusOK, toSettings(p, seesMoney(c.Request().Context())))
 }
 
 func (h *logoHandler) delete(c echo.Context) error {

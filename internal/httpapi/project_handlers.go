@@ -7,7 +7,6 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/vadesk/vadesk/internal/apperr"
 	"github.com/vadesk/vadesk/internal/projects"
-	"github.com/vadesk/vadesk/internal/tenant"
 )
 
 type projectHandler struct{ svc *projects.Projects }
@@ -33,10 +32,9 @@ type projectJSON struct {
 }
 
 // projectView returns the converter for the caller: owners see prices,
-// assistants do not.
+// assistants do not (seesMoney).
 func projectView(c echo.Context) func(projects.Project) projectJSON {
-	sc, _ := tenant.From(c.Request().Context())
-	prices := sc.Role == tenant.Owner
+	prices := seesMoney(c.Request().Context())
 	return func(p projects.Project) projectJSON {
 		out := projectJSON{ID: p.ID, ClientID: p.ClientID, Name: p.Name, Description: p.Description, Billing: p.Billing,
 			Currency: p.Currency, BudgetMinutes: p.BudgetMinutes, Status: p.Status, InvoiceID: p.InvoiceID,

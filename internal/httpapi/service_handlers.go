@@ -10,20 +10,31 @@ import (
 
 type serviceHandler struct{ svc *catalog.Catalog }
 
+// serviceJSON is a service on the wire. DefaultHourlyRate is null for
+// callers who do not see the practice's money (seesMoney).
 type serviceJSON struct {
 	ID                int64     `json:"id"`
 	Name              string    `json:"name"`
 	Description       string    `json:"description"`
-	DefaultHourlyRate int64     `json:"default_hourly_rate"`
+	DefaultHourlyRate *int64    `json:"default_hourly_rate"`
 	Billable          bool      `json:"billable"`
 	Archived          bool      `json:"archived"`
 	CreatedAt         time.Time `json:"created_at"`
 	UpdatedAt         time.Time `json:"updated_at"`
 }
 
-func toService(s catalog.Service) serviceJSON {
-	return serviceJSON{ID: s.ID, Name: s.Name, Description: s.Description, DefaultHourlyRate: s.DefaultHourlyRate,
-		Billable: s.Billable, Archived: s.Archived, CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt}
+// serviceView returns the converter for the caller: owners see the
+// default rate, assistants do not.
+func serviceView(c echo.Context) func(catalog.Service) serviceJSON {
+	prices := seesMoney(c.Request().Context())
+	return func(s catalog.Service) serviceJSON {
+		out := serviceJSON{ID: s.ID, Name: s.Name, Description: s.Description, Billable: s.Billable,
+			Archived: s.Archived, CreatedAt: s.CreatedAt, UpdatedAt: s.UpdatedAt}
+		if prices {
+			out.DefaultHourlyRate = &s.DefaultHourlyRate
+		}
+		return out
+	}
 }
 
 type serviceRequest struct {
@@ -55,7 +66,7 @@ func (h *serviceHandler) list(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, pageByID(rows, lp.Limit, func(s catalog.Service) int64 { return s.ID }, toService))
+	return c.JSON(http.StatusOK, pageByID(rows, lp.Limit, func(s catalog.Service) int64 { return s.ID }, serviceView(c)))
 }
 
 func (h *serviceHandler) get(c echo.Context) error {
@@ -67,7 +78,7 @@ func (h *serviceHandler) get(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toService(s))
+	return c.JSON(http.StatusOK, serviceView(c)(s))
 }
 
 func (h *serviceHandler) create(c echo.Context) error {
@@ -79,7 +90,7 @@ func (h *serviceHandler) create(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, toService(s))
+	return c.JSON(http.StatusCreated, serviceView(c)(s))
 }
 
 func (h *serviceHandler) update(c echo.Context) error {
@@ -95,7 +106,7 @@ func (h *serviceHandler) update(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toService(s))
+	return c.JSON(http.StatusOK, serviceView(c)(s))
 }
 
 // delete removes an unused service; a used one is archived and returned.
@@ -113,7 +124,7 @@ func (h *serviceHandler) delete(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		return c.JSON(http.StatusOK, toService(s))
+		return c.JSON(http.StatusOK, serviceView(c)(s))
 	}
 	return c.NoContent(http.StatusNoContent)
 }

@@ -10,6 +10,9 @@ import (
 
 type settingsHandler struct{ svc *practice.Service }
 
+// settingsJSON is the practice's settings on the wire. The money settings
+// (the default tax and the payment details printed on invoices) are null
+// for callers who do not see the practice's money (seesMoney).
 type settingsJSON struct {
 	ID             int64     `json:"id"`
 	Name           string    `json:"name"`
@@ -20,21 +23,24 @@ type settingsJSON struct {
 	Timezone       string    `json:"timezone"`
 	Locale         string    `json:"locale"`
 	Currency       string    `json:"currency"`
-	PaymentDetails string    `json:"payment_details"`
+	PaymentDetails *string   `json:"payment_details"`
 	InvoicePattern string    `json:"invoice_pattern"`
-	DefaultTaxRate int64     `json:"default_tax_rate"`
-	DefaultTaxName string    `json:"default_tax_name"`
+	DefaultTaxRate *int64    `json:"default_tax_rate"`
+	DefaultTaxName *string   `json:"default_tax_name"`
 	DefaultNotes   string    `json:"default_notes"`
 	DefaultFooter  string    `json:"default_footer"`
 	HasLogo        bool      `json:"has_logo"`
 	UpdatedAt      time.Time `json:"updated_at"`
 }
 
-func toSettings(p practice.Practice) settingsJSON {
-	return settingsJSON{ID: p.ID, Name: p.Name, Email: p.Email, Phone: p.Phone, Address: p.Address, TaxID: p.TaxID,
-		Timezone: p.Timezone, Locale: p.Locale, Currency: p.Currency, PaymentDetails: p.PaymentDetails,
-		InvoicePattern: p.InvoicePattern, DefaultTaxRate: p.DefaultTaxRate, DefaultTaxName: p.DefaultTaxName,
+func toSettings(p practice.Practice, money bool) settingsJSON {
+	out := settingsJSON{ID: p.ID, Name: p.Name, Email: p.Email, Phone: p.Phone, Address: p.Address, TaxID: p.TaxID,
+		Timezone: p.Timezone, Locale: p.Locale, Currency: p.Currency, InvoicePattern: p.InvoicePattern,
 		DefaultNotes: p.DefaultNotes, DefaultFooter: p.DefaultFooter, HasLogo: len(p.Logo) > 0, UpdatedAt: p.UpdatedAt}
+	if money {
+		out.PaymentDetails, out.DefaultTaxRate, out.DefaultTaxName = &p.PaymentDetails, &p.DefaultTaxRate, &p.DefaultTaxName
+	}
+	return out
 }
 
 type settingsRequest struct {
@@ -59,7 +65,7 @@ func (h *settingsHandler) get(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toSettings(p))
+	return c.JSON(http.StatusOK, toSettings(p, seesMoney(c.Request().Context())))
 }
 
 func (h *settingsHandler) update(c echo.Context) error {
@@ -75,5 +81,5 @@ func (h *settingsHandler) update(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toSettings(p))
+	return c.JSON(http.StatusOK, toSettings(p, seesMoney(c.Request().Context())))
 }

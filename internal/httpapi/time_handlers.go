@@ -12,44 +12,81 @@ import (
 
 type timeHandler struct{ svc *worklog.Service }
 
-// timeEntryJSON is an entry on the wire. Its times are RFC 3339 strings,
-// formatted as time.Time's own MarshalJSON would: a page of entries has 150
-// of them, and encoding/json re-validates every byte a MarshalJSON returns,
-// which made them half the cost of encoding the page.
+// timeEntryJSON is an entry on the wire. It writes its own JSON (a page of
+// entries is the API's busiest answer): encoding/json re-validates every
+// byte time.Time's MarshalJSON returns, which made the 150 times of a page
+// half the cost of encoding it. HourlyRate and Amount are null for callers
+// who do not see the practice's money (seesMoney).
 type timeEntryJSON struct {
-	ID              int64  `json:"id"`
-	ClientID        int64  `json:"client_id"`
-	ServiceID       int64  `json:"service_id"`
-	ProjectID       *int64 `json:"project_id"`
-	TaskID          *int64 `json:"task_id"`
-	UserID          int64  `json:"user_id"`
-	StartedAt       string `json:"started_at"`
-	Minutes         int64  `json:"minutes"`
-	Billable        bool   `json:"billable"`
-	BillableMinutes int64  `json:"billable_minutes"`
-	HourlyRate      int64  `json:"hourly_rate"`
-	Amount          int64  `json:"amount"`
-	Currency        string `json:"currency"`
-	Note            string `json:"note"`
-	InternalNote    string `json:"internal_note"`
-	InvoiceID       *int64 `json:"invoice_id"`
-	DraftInvoiceID  *int64 `json:"draft_invoice_id"`
-	Locked          bool   `json:"locked"`
-	Version         int64  `json:"version"`
-	CreatedAt       string `json:"created_at"`
-	UpdatedAt       string `json:"updated_at"`
+	ID              int64     `json:"id"`
+	ClientID        int64     `json:"client_id"`
+	ServiceID       int64     `json:"service_id"`
+	ProjectID       *int64    `json:"project_id"`
+	TaskID          *int64    `json:"task_id"`
+	UserID          int64     `json:"user_id"`
+	StartedAt       time.Time `json:"started_at"`
+	Minutes         int64     `json:"minutes"`
+	Billable        bool      `json:"billable"`
+	BillableMinutes int64     `json:"billable_minutes"`
+	HourlyRate      *int64    `json:"hourly_rate"`
+	Amount          *int64    `json:"amount"`
+	Currency        string    `json:"currency"`
+	Note            string    `json:"note"`
+	InternalNote    string    `json:"internal_note"`
+	InvoiceID       *int64    `json:"invoice_id"`
+	DraftInvoiceID  *int64    `json:"draft_invoice_id"`
+	Locked          bool      `json:"locked"`
+	Version         int64     `json:"version"`
+	CreatedAt       time.Time `json:"created_at"`
+	UpdatedAt       time.Time `json:"updated_at"`
 }
 
-func toTimeEntry(e worklog.Entry) timeEntryJSON {
-	return timeEntryJSON{ID: e.ID, ClientID: e.ClientID, ServiceID: e.ServiceID, ProjectID: e.ProjectID, TaskID: e.TaskID,
-		UserID: e.UserID, StartedAt: jsonTime(e.StartedAt.UTC()), Minutes: e.Minutes, Billable: e.Billable,
-		BillableMinutes: e.BillableMinutes, HourlyRate: e.HourlyRate, Amount: e.Amount, Currency: e.Currency,
+func (t timeEntryJSON) appendJSON(b []byte) []byte {
+	b = append(b, '{')
+	b = appendInt(b, "id", t.ID)
+	b = appendInt(b, "client_id", t.ClientID)
+	b = appendInt(b, "service_id", t.ServiceID)
+	b = appendIntPtr(b, "project_id", t.ProjectID)
+	b = appendIntPtr(b, "task_id", t.TaskID)
+	b = appendInt(b, "user_id", t.UserID)
+	b = appendTime(b, "started_at", t.StartedAt)
+	b = appendInt(b, "minutes", t.Minutes)
+	b = appendBool(b, "billable", t.Billable)
+	b = appendInt(b, "billable_minutes", t.BillableMinutes)
+	b = appendIntPtr(b, "hourly_rate", t.HourlyRate)
+	b = appendIntPtr(b, "amount", t.Amount)
+	b = appendStr(b, "currency", t.Currency)
+	b = appendStr(b, "note", t.Note)
+	b = appendStr(b, "internal_note", t.InternalNote)
+	b = appendIntPtr(b, "invoice_id", t.InvoiceID)
+	b = appendIntPtr(b, "draft_invoice_id", t.DraftInvoiceID)
+	b = appendBool(b, "locked", t.Locked)
+	b = appendInt(b, "version", t.Version)
+	b = appendTime(b, "created_at", t.CreatedAt)
+	b = appendTime(b, "updated_at", t.UpdatedAt)
+	return append(b, '}')
+}
+
+// entryPage is the list of entries, the API's busiest answer, which
+// writes its own JSON.
+type entryPage Page[timeEntryJSON]
+
+func (p entryPage) appendJSON(b []byte) []byte { return appendPage(b, p.Items, p.NextCursor) }
+
+// toTimeEntry converts e for a caller who sees money or not (seesMoney,
+// asked once per answer). The rate and amount point into e, which must
+// outlive the answer: a page of entries allocates nothing for them.
+func toTimeEntry(e *worklog.Entry, money bool) timeEntryJSON {
+	out := timeEntryJSON{ID: e.ID, ClientID: e.ClientID, ServiceID: e.ServiceID, ProjectID: e.ProjectID, TaskID: e.TaskID,
+		UserID: e.UserID, StartedAt: e.StartedAt.UTC(), Minutes: e.Minutes, Billable: e.Billable,
+		BillableMinutes: e.BillableMinutes, Currency: e.Currency,
 		Note: e.Note, InternalNote: e.InternalNote, InvoiceID: e.InvoiceID, DraftInvoiceID: e.DraftInvoiceID,
-		Locked: e.Locked(), Version: e.Version, CreatedAt: jsonTime(e.CreatedAt), UpdatedAt: jsonTime(e.UpdatedAt)}
+		Locked: e.Locked(), Version: e.Version, CreatedAt: e.CreatedAt, UpdatedAt: e.UpdatedAt}
+	if money {
+		out.HourlyRate, out.Amount = &e.HourlyRate, &e.Amount
+	}
+	return out
 }
-
-// jsonTime is t as time.Time's MarshalJSON writes it, without the quotes.
-func jsonTime(t time.Time) string { return t.Format(time.RFC3339Nano) }
 
 type timeEntryRequest struct {
 	ClientID     *int64          `json:"client_id"`
@@ -113,14 +150,15 @@ func (h *timeHandler) list(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	out := Page[timeEntryJSON]{Items: make([]timeEntryJSON, 0, min(len(rows), lp.Limit))}
-	for i, e := range rows {
+	money := seesMoney(c.Request().Context())
+	out := entryPage{Items: make([]timeEntryJSON, 0, min(len(rows), lp.Limit))}
+	for i := range rows {
 		if i == lp.Limit {
 			last := rows[i-1]
 			out.NextCursor = encodeCursor(strconv.FormatInt(last.StartedAt.Unix(), 10), strconv.FormatInt(last.ID, 10))
 			break
 		}
-		out.Items = append(out.Items, toTimeEntry(e))
+		out.Items = append(out.Items, toTimeEntry(&rows[i], money))
 	}
 	return c.JSON(http.StatusOK, out)
 }
@@ -149,7 +187,7 @@ func (h *timeHandler) get(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toTimeEntry(e))
+	return c.JSON(http.StatusOK, toTimeEntry(&e, seesMoney(c.Request().Context())))
 }
 
 func (h *timeHandler) create(c echo.Context) error {
@@ -168,7 +206,7 @@ func (h *timeHandler) create(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, toTimeEntry(e))
+	return c.JSON(http.StatusCreated, toTimeEntry(&e, seesMoney(c.Request().Context())))
 }
 
 func (h *timeHandler) update(c echo.Context) error {
@@ -188,7 +226,7 @@ func (h *timeHandler) update(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusOK, toTimeEntry(e))
+	return c.JSON(http.StatusOK, toTimeEntry(&e, seesMoney(c.Request().Context())))
 }
 
 func (h *timeHandler) delete(c echo.Context) error {
@@ -268,7 +306,7 @@ func (h *timeHandler) startTimer(c echo.Context) error {
 	}
 	out := timerStartJSON{timerJSON: toTimer(t, true, t.StartedAt)}
 	if stopped != nil {
-		e := toTimeEntry(*stopped)
+		e := toTimeEntry(stopped, seesMoney(c.Request().Context()))
 		out.StoppedEntry = &e
 	}
 	return c.JSON(http.StatusCreated, out)
@@ -279,5 +317,5 @@ func (h *timeHandler) stopTimer(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, toTimeEntry(e))
+	return c.JSON(http.StatusCreated, toTimeEntry(&e, seesMoney(c.Request().Context())))
 }

@@ -145,7 +145,7 @@ async function servicesTab(ctx) {
       "tr",
       { class: sv.archived ? "dim" : "" },
       h("th", { scope: "row", class: "wrap" }, sv.name, sv.description ? h("div", { class: "muted small" }, sv.description) : null),
-      h("td", { class: "num" }, money(sv.default_hourly_rate, cur)),
+      owner ? h("td", { class: "num" }, money(sv.default_hourly_rate, cur)) : null,
       h("td", null, sv.archived ? badge("Archived", "muted") : sv.billable ? badge("Billable", "ok") : badge("Not billable", "muted")),
       h(
         "td",
@@ -201,8 +201,8 @@ async function servicesTab(ctx) {
     : null;
   return section(
     "Services",
-    h("p", { class: "muted small" }, "What you sell, with the hourly rate that applies unless a client or project has its own."),
-    items.length ? table(["Service", { label: "Default rate", class: "num" }, "Status", ""], rows, { caption: "Services" }) : empty("No services yet."),
+    h("p", { class: "muted small" }, owner ? "What you sell, with the hourly rate that applies unless a client or project has its own." : "What the practice sells; pick one when you log time."),
+    items.length ? table(["Service", owner ? { label: "Default rate", class: "num" } : null, "Status", ""].filter(Boolean), rows, { caption: "Services" }) : empty("No services yet."),
     add,
   );
 }
