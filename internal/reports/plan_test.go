@@ -28,21 +28,11 @@ func openStore(t testing.TB) *store.Store {
 
 func plan(t *testing.T, st *store.Store, q string, args ...any) string {
 	t.Helper()
-	rows, err := st.ReadSQL().Query("EXPLAIN QUERY PLAN "+q, args...)
+	p, err := st.QueryPlan(context.Background(), q, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rows.Close()
-	var lines []string
-	for rows.Next() {
-		var id, parent, notused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &notused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		lines = append(lines, detail)
-	}
-	return strings.Join(lines, "\n")
+	return p
 }
 
 // The hours report must read time_entries through an index on

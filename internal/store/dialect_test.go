@@ -50,21 +50,11 @@ func TestBoundParametersKeepValuesAndIndexes(t *testing.T) {
 	if !strings.Contains(sql, "client_id = +?") || !strings.Contains(sql, "`contacts`.`practice_id` = +?") {
 		t.Fatalf("GORM wrote %s", sql)
 	}
-	rows, err := st.Query(owner, "EXPLAIN QUERY PLAN "+sql, stmt.Vars...)
+	p, err := st.QueryPlan(owner, sql, stmt.Vars...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
-	}
-	if p := strings.Join(plan, "; "); !strings.Contains(p, "INDEX contacts_client (practice_id=? AND client_id=?)") {
+	if !strings.Contains(p, "INDEX contacts_client (practice_id=? AND client_id=?)") {
 		t.Errorf("plan %q does not seek contacts_client on both columns", p)
 	}
 }

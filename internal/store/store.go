@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"gorm.io/driver/sqlite"
@@ -184,6 +185,26 @@ func (s *Store) SQL() *sql.DB {
 // dialector). Each reader keeps its statements prepared.
 func (s *Store) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	return s.ReadSQL().QueryContext(ctx, query, args...)
+}
+
+// QueryPlan is SQLite's plan for query, one step a line ("SEARCH t USING
+// INDEX ..."), for the tests that hold hot queries to their indexes.
+func (s *Store) QueryPlan(ctx context.Context, query string, args ...any) (string, error) {
+	rows, err := s.Query(ctx, "EXPLAIN QUERY PLAN "+query, args...)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var steps []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			return "", err
+		}
+		steps = append(steps, detail)
+	}
+	return strings.Join(steps, "\n"), rows.Err()
 }
 
 // ReadSQL returns the read pool's database/sql handle, for raw reports.

@@ -186,21 +186,10 @@ func TestEntryListUsesIndexes(t *testing.T) {
 			t.Fatal(err)
 		}
 		query, args := entrySQL(c.f, c.days[0], c.days[1], scope, scopeArgs)
-		rows, err := st.Query(ctx, "EXPLAIN QUERY PLAN "+query, args...)
+		got, err := st.QueryPlan(ctx, query, args...)
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
-		var plan []string
-		for rows.Next() {
-			var id, parent, unused int
-			var detail string
-			if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-				t.Fatal(err)
-			}
-			plan = append(plan, detail)
-		}
-		rows.Close()
-		got := strings.Join(plan, "; ")
 		t.Logf("%s: %s", c.name, got)
 		ok := false
 		for _, idx := range c.indexes {
