@@ -14,18 +14,30 @@ import (
 	"github.com/vadesk/vadesk/internal/tenant"
 )
 
-func migrate(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
+// migrate applies pending migrations, after a backup of the database as
+// it was (see openStore). With migrations pending it refuses while a
+// server has the database open: the server migrates at start, and a newer
+// schema under an older server would break it.
+func migrate(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("migrate", stdout)
 	fs.StringVar(&cfg.DB, "db", cfg.DB, "SQLite database file (VADESK_DB)")
+	noBackup := fs.Bool("no-backup", false, "migrate without backing the database up first (when the disk has no room for a copy)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	st, err := openStore(ctx, cfg)
+	db, err := openStore(ctx, cfg, cliLog(stderr), *noBackup)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
-	v, err := st.Version(ctx)
+	defer db.close()
+	m := db.migrated
+	if len(m.Pending) > 0 {
+		fmt.Fprintf(stdout, "migrated %s from schema version %d to %d\n", cfg.DB, m.From, m.To)
+		if m.Backup != "" {
+			fmt.Fprintf(stdout, "the database as it was (version %d) is backed up in %s\n", m.From, m.Backup)
+		}
+	}
+	v, err := db.st.Version(ctx)
 	if err != nil {
 		return err
 	}
@@ -33,7 +45,7 @@ func migrate(ctx context.Context, cfg config.Config, args []string, stdout io.Wr
 	return nil
 }
 
-func userCmd(ctx context.Context, cfg config.Config, args []string, stdin io.Reader, stdout io.Writer) error {
+func userCmd(ctx context.Context, cfg config.Config, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "create" {
 		return errors.New("usage: vadesk user create --email E --name N [--role owner|assistant] [--practice NAME] --password-stdin")
 	}
@@ -54,11 +66,12 @@ func userCmd(ctx context.Context, cfg config.Config, args []string, stdin io.Rea
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, cfg)
+	db, err := openStore(ctx, cfg, cliLog(stderr), false)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer db.close()
+	st := db.st
 	u, p, err := auth.New(st, time.Now).CreateUser(ctx, auth.NewUser{
 		Email: *email, Name: *name, Role: tenant.Role(*role), Practice: *practiceName, Password: pw,
 	})
@@ -82,7 +95,7 @@ func readPassword(r io.Reader) (string, error) {
 	return pw, nil
 }
 
-func tokenCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
+func tokenCmd(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "create" {
 		return errors.New("usage: vadesk token create --user E --name N")
 	}
@@ -96,11 +109,12 @@ func tokenCmd(ctx context.Context, cfg config.Config, args []string, stdout io.W
 	if *email == "" {
 		return errors.New("--user is required")
 	}
-	st, err := openStore(ctx, cfg)
+	db, err := openStore(ctx, cfg, cliLog(stderr), false)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer db.close()
+	st := db.st
 	t, raw, err := auth.New(st, time.Now).CreateTokenFor(ctx, *email, *name)
 	if err != nil {
 		return err

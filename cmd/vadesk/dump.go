@@ -17,7 +17,7 @@ import (
 // exportCmd runs `vadesk export --json FILE [--practice NAME]`: the whole
 // practice as one JSON document (see internal/transfer/practice.go), for
 // moving it to another machine. It is safe while the server runs.
-func exportCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
+func exportCmd(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) error {
 	fs := newFlags("export", stdout)
 	file := fs.String("json", "", "write the practice to this file (- for standard output)")
 	name := fs.String("practice", "", "the practice to export (default: the only one)")
@@ -28,11 +28,12 @@ func exportCmd(ctx context.Context, cfg config.Config, args []string, stdout io.
 	if *file == "" {
 		return errors.New("usage: vadesk export --json FILE [--practice NAME]")
 	}
-	st, err := openStore(ctx, cfg)
+	db, err := openStore(ctx, cfg, cliLog(stderr), false)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer db.close()
+	st := db.st
 	svc := transfer.New(st, time.Now)
 	if *file == "-" {
 		return svc.ExportPractice(ctx, *name, stdout)
@@ -64,7 +65,7 @@ func exportCmd(ctx context.Context, cfg config.Config, args []string, stdout io.
 
 // importCmd runs `vadesk import --json FILE [--name NAME]`: adds the
 // document's practice to this database, all or nothing.
-func importCmd(ctx context.Context, cfg config.Config, args []string, stdin io.Reader, stdout io.Writer) error {
+func importCmd(ctx context.Context, cfg config.Config, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("import", stdout)
 	file := fs.String("json", "", "read the practice from this file (- for standard input)")
 	rename := fs.String("name", "", "import the practice under this name")
@@ -84,11 +85,12 @@ func importCmd(ctx context.Context, cfg config.Config, args []string, stdin io.R
 		defer f.Close()
 		in = f
 	}
-	st, err := openStore(ctx, cfg)
+	db, err := openStore(ctx, cfg, cliLog(stderr), false)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer db.close()
+	st := db.st
 	sum, err := transfer.New(st, time.Now).ImportPractice(ctx, in, *rename)
 	if err != nil {
 		return err

@@ -29,7 +29,7 @@ const usage = `vadesk — practice manager for virtual assistants
 
 Usage:
   vadesk [serve] [--addr ADDR] [--db PATH]   run the server (default)
-  vadesk migrate [--db PATH]                 apply database migrations
+  vadesk migrate [--no-backup] [--db PATH]   apply database migrations (after a backup)
   vadesk user create --email E --name N [--role owner|assistant] [--practice NAME] --password-stdin
   vadesk token create --user E --name N      print a new API token (once)
   vadesk backup [--force] FILE               copy the database to FILE (safe while serving)
@@ -59,23 +59,23 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	case "serve":
 		err = serve(ctx, cfg, args, stderr)
 	case "migrate":
-		err = migrate(ctx, cfg, args, stdout)
+		err = migrate(ctx, cfg, args, stdout, stderr)
 	case "user":
-		err = userCmd(ctx, cfg, args, stdin, stdout)
+		err = userCmd(ctx, cfg, args, stdin, stdout, stderr)
 	case "token":
-		err = tokenCmd(ctx, cfg, args, stdout)
+		err = tokenCmd(ctx, cfg, args, stdout, stderr)
 	case "backup":
 		err = backupCmd(ctx, cfg, args, stdout)
 	case "restore":
 		err = restoreCmd(ctx, cfg, args, stdout)
 	case "seed":
-		err = seedCmd(ctx, cfg, args, stdin, stdout)
+		err = seedCmd(ctx, cfg, args, stdin, stdout, stderr)
 	case "invoices":
-		err = invoicesCmd(ctx, cfg, args, stdout)
+		err = invoicesCmd(ctx, cfg, args, stdout, stderr)
 	case "export":
-		err = exportCmd(ctx, cfg, args, stdout)
+		err = exportCmd(ctx, cfg, args, stdout, stderr)
 	case "import":
-		err = importCmd(ctx, cfg, args, stdin, stdout)
+		err = importCmd(ctx, cfg, args, stdin, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "vadesk", versionString())
 	case "help", "-h", "--help":
@@ -84,14 +84,38 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintf(stderr, "vadesk: unknown command %q\n\n%s", cmd, usage)
 		return 2
 	}
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
+	code := exitCode(err)
+	if code != 0 {
 		fmt.Fprintln(stderr, "vadesk:", describe(err))
-		return 1
 	}
-	return 0
+	return code
+}
+
+// Exit codes beside 0 (done) and 2 (bad usage or configuration). They are
+// part of the CLI's contract (README.md): supervisors and scripts act on
+// them.
+const (
+	// exitFailed: the command failed; standard error says why.
+	exitFailed = 1
+	// exitShutdownTimedOut: serve stopped on SIGTERM or SIGINT, but
+	// requests still in flight when VADESK_SHUTDOWN_TIMEOUT ran out were
+	// cut off. The database was closed cleanly; their clients got no
+	// answer (and nothing of theirs was committed unless they had finished).
+	exitShutdownTimedOut = 3
+)
+
+// errShutdownTimedOut is serve's result when the grace period ran out.
+var errShutdownTimedOut = errors.New("shutdown timed out: requests in flight were cut off")
+
+// exitCode is the process's exit code for a command's result.
+func exitCode(err error) int {
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errShutdownTimedOut):
+		return exitShutdownTimedOut
+	}
+	return exitFailed
 }
 
 // describe renders an error for a person at a terminal: validation errors

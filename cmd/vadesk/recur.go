@@ -23,7 +23,7 @@ const recurEvery = time.Hour
 // invoicesCmd runs `vadesk invoices recur [--date YYYY-MM-DD]`: the same
 // idempotent run the server makes every hour, on demand (after downtime,
 // from cron, or to see what a date would bill).
-func invoicesCmd(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
+func invoicesCmd(ctx context.Context, cfg config.Config, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "recur" {
 		return errors.New("usage: vadesk invoices recur [--date YYYY-MM-DD] [--db PATH]")
 	}
@@ -33,11 +33,12 @@ func invoicesCmd(ctx context.Context, cfg config.Config, args []string, stdout i
 	if err := fs.Parse(args[1:]); err != nil {
 		return err
 	}
-	st, err := openStore(ctx, cfg)
+	db, err := openStore(ctx, cfg, cliLog(stderr), false)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer db.close()
+	st := db.st
 	res, err := retainers.New(st, billing.New(st, time.Now), time.Now).Recur(ctx, *date)
 	if err != nil {
 		return err

@@ -13,7 +13,7 @@ import (
 )
 
 // seedCmd fills a database with the demo practice, for trying vadesk.
-func seedCmd(ctx context.Context, cfg config.Config, args []string, stdin io.Reader, stdout io.Writer) error {
+func seedCmd(ctx context.Context, cfg config.Config, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := newFlags("seed", stdout)
 	demo := fs.Bool("demo", false, "add the demo practice (required: it is the only data set)")
 	force := fs.Bool("force", false, "add the demo even though the practice already has clients")
@@ -32,11 +32,12 @@ func seedCmd(ctx context.Context, cfg config.Config, args []string, stdin io.Rea
 			return err
 		}
 	}
-	st, err := openStore(ctx, cfg)
+	db, err := openStore(ctx, cfg, cliLog(stderr), false)
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer db.close()
+	st := db.st
 	res, err := seed.Demo(ctx, st, seed.DemoOptions{Password: pw, Force: *force, Now: time.Now})
 	if err != nil {
 		if errors.Is(err, seed.ErrHasClients) {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
@@ -18,16 +19,80 @@ import (
 	"github.com/vadesk/vadesk/web"
 )
 
-func openStore(ctx context.Context, cfg config.Config) (*store.Store, error) {
-	st, err := store.Open(ctx, cfg.DB, store.Options{})
+// testMigrations replaces the embedded migrations in tests that need a
+// broken one; nil in production.
+var testMigrations fs.FS
+
+// database is the store a command or the server works on, with the lock
+// that marks it in use for as long as it is open (see store.Lock).
+type database struct {
+	st       *store.Store
+	lock     *store.Lock
+	migrated store.MigrateResult
+}
+
+// openStore marks the database at cfg.DB in use, opens it and applies any
+// pending migrations, backing it up first (store.Upgrade): into
+// VADESK_BACKUP_DIR when set, else beside the database. The shared lock
+// comes first, so a process started during a restore waits for the
+// restored file instead of opening the one being replaced.
+func openStore(ctx context.Context, cfg config.Config, log *slog.Logger, noBackup bool) (*database, error) {
+	lock, err := store.ShareLock(cfg.DB, store.BusyTimeout)
 	if err != nil {
 		return nil, err
 	}
-	if err := st.Migrate(ctx); err != nil {
-		st.Close()
+	st, err := store.Open(ctx, cfg.DB, store.Options{})
+	if err != nil {
+		lock.Close()
 		return nil, err
 	}
-	return st, nil
+	db := &database{st: st, lock: lock}
+	db.migrated, err = st.Upgrade(ctx, store.MigrateOptions{
+		Lock: lock, BackupDir: cfg.Backup.Dir, NoBackup: noBackup, FS: testMigrations,
+		Before: func(r store.MigrateResult) {
+			args := []any{"db", cfg.DB, "from", r.From, "to", r.To, "pending", len(r.Pending)}
+			switch {
+			case r.Backup != "":
+				args = append(args, "backup", r.Backup, "backup_reused", r.Reused)
+			case r.From > 0:
+				args = append(args, "backup", "none (--no-backup)")
+			}
+			log.Info("migrating the database", args...)
+		},
+	})
+	if err != nil {
+		var merr *store.MigrateError
+		if errors.As(err, &merr) {
+			log.Error("migration failed; the database is left where it stopped", "db", cfg.DB, "from", merr.From,
+				"stopped_at", merr.At, "failed", merr.Failed, "backup", merr.Backup, "err", merr.Err.Error())
+		}
+		db.close()
+		return nil, err
+	}
+	if len(db.migrated.Pending) > 0 {
+		log.Info("migrated the database", "db", cfg.DB, "from", db.migrated.From, "to", db.migrated.To)
+	}
+	return db, nil
+}
+
+// close closes the store, then lets go of the lock.
+func (d *database) close() error {
+	err := d.st.Close()
+	d.lock.Close()
+	return err
+}
+
+// cliLog is the log of a command: plain text on standard error, for the
+// rare notes (a migration) a command has to make beside its output.
+func cliLog(stderr io.Writer) *slog.Logger {
+	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{
+		ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+			if len(groups) == 0 && a.Key == slog.TimeKey {
+				return slog.Attr{}
+			}
+			return a
+		},
+	}))
 }
 
 func serve(ctx context.Context, cfg config.Config, args []string, stderr io.Writer) error {
@@ -42,9 +107,13 @@ func serve(ctx context.Context, cfg config.Config, args []string, stderr io.Writ
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
-	st, err := openStore(ctx, cfg)
+	db, err := openStore(ctx, cfg, log, false)
 	if err != nil {
 		return err
+	}
+	st := db.st
+	if !store.AdvisoryLocks {
+		log.Warn("this platform has no advisory file locks: stop vadesk serve yourself before vadesk restore")
 	}
 	e := httpapi.New(httpapi.Deps{
 		Config:   cfg,
@@ -63,7 +132,7 @@ func serve(ctx context.Context, cfg config.Config, args []string, stderr io.Writ
 	}
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
-		st.Close()
+		db.close()
 		return fmt.Errorf("listen on %s: %w", cfg.Addr, err)
 	}
 	log.Info("vadesk serving", "addr", ln.Addr().String(), "db", cfg.DB, "version", versionString())
@@ -85,7 +154,7 @@ func serve(ctx context.Context, cfg config.Config, args []string, stderr io.Writ
 		stopBackups()
 		<-backups
 		stopRecurring()
-		st.Close()
+		db.close()
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
@@ -101,12 +170,18 @@ func serve(ctx context.Context, cfg config.Config, args []string, stderr io.Writ
 	stopBackups() // a backup in progress is interrupted and its temp file removed
 	<-backups
 	stopRecurring()
-	closeErr := st.Close()
+	// The lock goes last, so a restore cannot start before the database is
+	// checkpointed and closed.
+	closeErr := db.close()
 	if shutErr != nil {
 		log.Warn("shutdown timed out; some requests were cut off", "err", shutErr)
 	}
 	if closeErr != nil {
 		return closeErr
+	}
+	if shutErr != nil {
+		log.Info("stopped", "exit_code", exitShutdownTimedOut)
+		return fmt.Errorf("%w (VADESK_SHUTDOWN_TIMEOUT %s)", errShutdownTimedOut, cfg.ShutdownGrace)
 	}
 	log.Info("stopped")
 	return nil

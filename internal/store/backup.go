@@ -37,6 +37,11 @@ var ErrNewer = errors.New("store: the database is newer than the backup")
 // typically by a running server.
 var ErrInUse = errors.New("store: the database is in use; stop vadesk serve before restoring")
 
+// restoreLockWait is how long a restore waits for the database's lock: long
+// enough for a short command (vadesk token create) to finish, short enough
+// to refuse a running server at once.
+const restoreLockWait = time.Second
+
 // Info describes a database file: its schema version and its newest change.
 type Info struct {
 	Path    string
@@ -348,10 +353,12 @@ type RestoreResult struct {
 // were deletions does not count as newer.
 //
 // Restore must not run while a server has the database open. It takes
-// SQLite's exclusive lock on the current database first, so it fails with
-// ErrInUse rather than pull a file from under a server that holds it (a
-// server keeps its connections open); a server started while the restore
-// runs is not detected, so stop the service before restoring. The new database
+// the database's lock file exclusively first (see Lock), so it fails with
+// ErrInUse, changing nothing, while a server or another vadesk command has
+// the database open, and a server started meanwhile waits for it to
+// finish. As a second guard (and the only one where AdvisoryLocks is
+// false, or against a vadesk too old to take the lock) it takes SQLite's
+// exclusive lock on the current database before replacing it. The new database
 // is written to a temporary file, synced and renamed over dbPath, so a
 // failed restore leaves the old database as it was; the old one is also
 // kept beside it as dbPath.replaced-TIMESTAMP.
@@ -362,6 +369,13 @@ func Restore(ctx context.Context, backupPath, dbPath string, force bool, now tim
 		return res, fmt.Errorf("store: restore: backup %w", err)
 	}
 	res.Backup = b
+	lock, err := ExclusiveLock(dbPath, restoreLockWait)
+	if errors.Is(err, ErrLocked) {
+		return res, fmt.Errorf("%w (its lock %s is held by a running vadesk serve or another vadesk command)", ErrInUse, LockPath(dbPath))
+	} else if err != nil {
+		return res, fmt.Errorf("store: restore: %w", err)
+	}
+	defer lock.Close()
 	latest, err := LatestVersion()
 	if err != nil {
 		return res, err
