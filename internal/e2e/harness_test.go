@@ -18,6 +18,7 @@ import (
 
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/dom"
 	"github.com/chromedp/cdproto/emulation"
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/runtime"
@@ -683,4 +684,60 @@ func (tb *tab) nodeCount(css string) int {
 	var n int
 	tb.run("count "+css, chromedp.Evaluate(`document.querySelectorAll(`+jsString(css)+`).length`, &n))
 	return n
+}
+
+// upload puts the file at path into the file input labelled label, as
+// choosing it in the file picker would (the input fires its change event).
+func (tb *tab) upload(scope, label, path string) {
+	tb.t.Helper()
+	loc := control(scope, label)
+	var node *runtime.RemoteObject
+	tb.run("find file field "+label, present(loc), chromedp.Evaluate(onNode(loc, `return n;`), &node))
+	tb.run("choose "+filepath.Base(path)+" for "+label, chromedp.ActionFunc(func(ctx context.Context) error {
+		return dom.SetFileInputFiles([]string{path}).WithObjectID(node.ObjectID).Do(ctx)
+	}))
+}
+
+// rowJS finds the row of the table captioned caption whose row header
+// (its first cell, up to any note under it) reads header.
+func rowJS(caption, header string) string {
+	return `(() => { ` + findJS + `
+		const wrap = [...document.querySelectorAll(".table-wrap")].find((w) => w.getAttribute("aria-label") === ` + jsString(caption) + `);
+		if (!wrap) return null;
+		for (const tr of wrap.querySelectorAll("tr")) {
+			const th = tr.querySelector("th[scope=row]");
+			if (th && norm(th.firstChild && th.firstChild.textContent) === ` + jsString(header) + `) return [...tr.querySelectorAll("td")].map((td) => norm(td.textContent));
+		}
+		return null; })()`
+}
+
+// row waits for the row headed header in the table captioned caption and
+// answers the text of its other cells.
+func (tb *tab) row(caption, header string) []string {
+	tb.t.Helper()
+	var cells []string
+	tb.run("row "+header+" of "+caption, chromedp.Poll(rowJS(caption, header), &cells, chromedp.WithPollingInterval(50*time.Millisecond)))
+	return cells
+}
+
+// hasRow tells whether the table captioned caption has a row headed
+// header now (no waiting: call it once the page has settled).
+func (tb *tab) hasRow(caption, header string) bool {
+	tb.t.Helper()
+	var cells []string
+	tb.run("look for row "+header+" of "+caption, chromedp.Evaluate(rowJS(caption, header), &cells))
+	return cells != nil
+}
+
+// rowHeaders answers the row headers of the body of the table captioned
+// caption (not its footer), waiting for the table.
+func (tb *tab) rowHeaders(caption string) []string {
+	tb.t.Helper()
+	var names []string
+	tb.run("rows of "+caption, chromedp.Poll(`(() => { `+findJS+`
+		const wrap = [...document.querySelectorAll(".table-wrap")].find((w) => w.getAttribute("aria-label") === `+jsString(caption)+`);
+		if (!wrap) return null;
+		return [...wrap.querySelectorAll("tbody th[scope=row]")].map((th) => norm(th.firstChild && th.firstChild.textContent)); })()`,
+		&names, chromedp.WithPollingInterval(50*time.Millisecond)))
+	return names
 }

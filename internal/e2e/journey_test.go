@@ -2,7 +2,13 @@ package e2e
 
 import (
 	"bytes"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -263,6 +269,9 @@ func TestJourneys(t *testing.T) {
 		if n := c.nodeCount("main tbody tr"); n != 1 {
 			t.Errorf("the portal lists %d invoices, want 1", n)
 		}
+		if n := c.nodeCount(`.sidenav a[href="#/reports"]`); n != 0 {
+			t.Errorf("the portal's navigation links to Reports")
+		}
 		c.shot("portal-invoices")
 		pdf, _ := c.download("", "Download invoice "+invoiceNumber+" as PDF")
 		if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
@@ -316,6 +325,9 @@ func TestJourneys(t *testing.T) {
 			{"/#/invoices", "Invoices"},
 			{"/#/settings", "Settings"},
 			{"/#/settings?tab=services", "Settings"},
+			{"/#/reports", "Reports"},
+			{"/#/settings?tab=calendar", "Settings"},
+			{"/#/settings?tab=data", "Settings"},
 		}
 		for _, p := range pages {
 			b.visit(p.path)
@@ -390,6 +402,20 @@ func TestJourneys(t *testing.T) {
 		if txt := a.text(); regexp.MustCompile(`\b(NaN|null|undefined)\b`).MatchString(txt) {
 			t.Errorf("the assistant's time shows a missing value:\n%s", txt)
 		}
+		// Owner-only screens are neither linked nor reachable by address.
+		if n := a.nodeCount(`.sidenav a[href="#/reports"]`); n != 0 {
+			t.Error("the assistant's navigation links to Reports")
+		}
+		a.visit("/#/reports")
+		a.seeHeading("Page not found")
+		a.visit("/#/settings?tab=data")
+		a.seeHeading("Settings")
+		if n := a.nodeCount(`.tabs a[href="#/settings?tab=data"]`); n != 0 {
+			t.Error("the assistant's settings offer the Data tab (import and export are the owner's)")
+		}
+		if n := a.nodeCount(`.tabs a[href="#/settings?tab=calendar"]`); n != 1 {
+			t.Error("the assistant's settings have no Calendar tab")
+		}
 		a.clean(t)
 	})
 
@@ -413,6 +439,223 @@ func TestJourneys(t *testing.T) {
 		b.shot("settings-tokens")
 		b.clean(t)
 	})
+
+	// The practice's time zone is UTC (set up above), so its days are the
+	// test's UTC days.
+	now := time.Now().UTC()
+	today := now.Format("2006-01-02")
+	firstOfLastMonth := time.Date(now.Year(), now.Month()-1, 1, 0, 0, 0, 0, time.UTC).Format("2006-01-02")
+
+	step("reports show hours, unbilled work and a period", func(t *testing.T) {
+		b := owner.use(t)
+		addClient := func(name string) {
+			b.click("Main", "Clients")
+			b.seeHeading("Clients")
+			b.click("", "Add client")
+			b.seeHeading("New client")
+			b.fill("", "Name", name)
+			b.click("", "Save client")
+			b.seeHeading(name)
+		}
+		logTime := func(day, dur, client, service, note string) {
+			b.visit("/#/time")
+			b.seeHeading("Time")
+			b.open("Add time")
+			b.fill("Add time", "Date", day)
+			b.fill("Add time", "Duration", dur)
+			b.fill("Add time", "Client", client)
+			b.fill("Add time", "Service", service)
+			b.fill("Add time", "Note", note)
+			b.click("Add time", "Add time")
+			b.see(note)
+		}
+		addClient("Gamma Bakery") // no rounding
+		b.fill("Set a rate for this client", "Service", "Email and inbox management")
+		b.fill("Set a rate for this client", "Hourly rate", "85")
+		b.click("Set a rate for this client", "Set rate")
+		b.see("$85.00")
+		addClient("Delta Dental")
+		// At $85/h, each entry rounded half up to the cent: $170.00,
+		// $127.50 and 50 min = $70.833… = $70.83. Delta: 45 min of
+		// website updates at the default $50/h = $37.50.
+		logTime(today, "2:00", "Gamma Bakery", "Email and inbox management", "Weekly order emails")
+		logTime(today, "1:30", "Gamma Bakery", "Email and inbox management", "Supplier follow-ups")
+		logTime(firstOfLastMonth, "50m", "Gamma Bakery", "Email and inbox management", "Holiday menu mailing")
+		logTime(today, "45m", "Delta Dental", "Website updates", "Opening hours page")
+
+		b.click("Main", "Reports")
+		b.seeHeading("Reports")
+		b.see(now.Format("January 2006"))
+		// Cells: this month, total, billable, value.
+		if got, want := b.row("Hours by client", "Gamma Bakery"), []string{"3h 30m", "3h 30m", "3h 30m", "$297.50"}; !slices.Equal(got, want) {
+			t.Errorf("this month, Gamma Bakery's hours read %q, want %q", got, want)
+		}
+		if got, want := b.row("Hours by client", "Delta Dental"), []string{"45m", "45m", "45m", "$37.50"}; !slices.Equal(got, want) {
+			t.Errorf("this month, Delta Dental's hours read %q, want %q", got, want)
+		}
+		// The total row adds up every client of the month.
+		var sum int
+		for _, name := range b.rowHeaders("Hours by client") {
+			sum += minutesOf(t, b.row("Hours by client", name)[1])
+		}
+		if total := b.row("Hours by client", "Total"); minutesOf(t, total[1]) != sum || sum < 3*60+30+45 {
+			t.Errorf("the month's total reads %q; its clients add up to %d minutes", total[1], sum)
+		}
+		// Unbilled work is all of it, whatever its date: 4h 20m, $368.33.
+		if got := b.row("Unbilled work by client", "Gamma Bakery"); len(got) < 5 || got[1] != "4h 20m" || got[4] != "$368.33" {
+			t.Errorf("Gamma Bakery's unbilled work reads %q, want 4h 20m and $368.33", got)
+		}
+		if got := b.row("Unbilled work by client", "Delta Dental"); len(got) < 5 || got[4] != "$37.50" {
+			t.Errorf("Delta Dental's unbilled work reads %q, want $37.50", got)
+		}
+		b.see("Owed to you")
+		b.see("Revenue")
+		b.shot("reports")
+
+		// The period's time entries as CSV: this month's, not last month's.
+		csv, name := b.download("", "Time entries (CSV)")
+		if !strings.HasSuffix(name, ".csv") || !bytes.Contains(csv, []byte("Weekly order emails")) || bytes.Contains(csv, []byte("Holiday menu mailing")) {
+			t.Errorf("the period's CSV %q is not this month's entries:\n%s", name, csv)
+		}
+
+		b.click("Quick periods", "Last month")
+		b.wait("last month's report", `document.documentElement.dataset.route === "#/reports?period=last_month"`)
+		b.see(now.AddDate(0, 0, -now.Day()).Format("January 2006"))
+		if got, want := b.row("Hours by client", "Gamma Bakery"), []string{"50m", "50m", "50m", "$70.83"}; !slices.Equal(got, want) {
+			t.Errorf("last month, Gamma Bakery's hours read %q, want %q", got, want)
+		}
+		if got := b.row("Hours by client", "Total"); got[1] != "50m" {
+			t.Errorf("last month's total reads %q, want 50m", got)
+		}
+		if b.hasRow("Hours by client", "Delta Dental") {
+			t.Error("last month's report lists Delta Dental, who had no time then")
+		}
+		b.shot("reports-last-month")
+
+		b.fill("Custom period", "From", firstOfLastMonth)
+		b.fill("Custom period", "To", today)
+		b.click("Custom period", "Show")
+		b.wait("the custom report", `document.documentElement.dataset.route === "#/reports?period=custom&from=`+firstOfLastMonth+`&to=`+today+`"`)
+		// Cells: last month, this month, total, billable, value.
+		if got, want := b.row("Hours by client", "Gamma Bakery"), []string{"50m", "3h 30m", "4h 20m", "4h 20m", "$368.33"}; !slices.Equal(got, want) {
+			t.Errorf("over both months, Gamma Bakery's hours read %q, want %q", got, want)
+		}
+		b.fill("", "Group hours by", "Service")
+		b.wait("hours by service", `(document.documentElement.dataset.route || "").includes("by=service")`)
+		b.row("Hours by service", "Email and inbox management")
+		b.shot("reports-custom-by-service")
+
+		b.phone()
+		for _, p := range []string{"/#/reports", "/#/reports?period=this_year"} {
+			b.visit(p)
+			b.seeHeading("Reports")
+			b.noSideways("reports " + p)
+			b.shot("phone-" + slug(p))
+		}
+		b.desktop()
+		b.clean(t)
+	})
+
+	step("import time from Toggl", func(t *testing.T) {
+		b := owner.use(t)
+		toggl := "User,Email,Client,Project,Task,Description,Billable,Start date,Start time,End date,End time,Duration,Tags\r\n" +
+			"Maria Lopez," + ownerEmail + ",Epsilon Events,Social media management,,Launch posts for the spring fair,Yes," + today + ",08:00:00,,,01:00:00,\r\n" +
+			"Maria Lopez," + ownerEmail + ",Epsilon Events,Social media management,,Replies to comments,Yes," + today + ",10:00:00,,,00:30:00,\r\n" +
+			"Maria Lopez," + ownerEmail + ",Epsilon Events,,,Vendor list,No," + today + ",13:00:00,,,00:15:00,\r\n" +
+			"Maria Lopez," + ownerEmail + ",Epsilon Events,,,A broken row,Yes,2026-13-40,13:00:00,,,00:15:00,\r\n"
+		file := filepath.Join(t.TempDir(), "toggl-detailed.csv")
+		if err := os.WriteFile(file, []byte(toggl), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		b.visit("/#/settings?tab=data")
+		b.seeHeading("Settings")
+		b.click("Import time", "Preview")
+		if msg := b.fieldError("Import time", "CSV file"); msg == "" {
+			t.Error("a preview without a file shows no error by the file field")
+		}
+		b.upload("Import time", "CSV file", file)
+		b.fill("Import time", "Exported from", "Toggl Track (detailed report)")
+		b.click("Import time", "Preview")
+		b.see("Preview: nothing is saved yet")
+		b.wait("three entries to import", `document.getElementById("import-count")?.textContent === "3"`)
+		b.see("Epsilon Events") // a new client
+		if got := b.row("Rows with problems (left out)", "5"); len(got) != 1 || !strings.Contains(got[0], "2026-13-40") {
+			t.Errorf("the preview's problem with row 5 reads %q", got)
+		}
+		b.shot("import-preview")
+		// Nothing is written by a preview.
+		b.visit("/#/time")
+		b.seeHeading("Time")
+		if strings.Contains(b.text(), "Launch posts for the spring fair") {
+			t.Fatal("the preview imported the entries")
+		}
+
+		b.visit("/#/settings?tab=data")
+		b.seeHeading("Settings")
+		b.upload("Import time", "CSV file", file)
+		b.click("Import time", "Preview")
+		b.click("", "Import 3 entries")
+		b.see("Imported 3 entries")
+		b.shot("import-done")
+		b.click("", "See them in Time")
+		b.seeHeading("Time")
+		for _, note := range []string{"Launch posts for the spring fair", "Replies to comments", "Vendor list"} {
+			b.see(note)
+		}
+		b.see("Epsilon Events")
+		b.shot("import-time")
+		b.clean(t)
+	})
+
+	step("a calendar feed link works until it is revoked", func(t *testing.T) {
+		b := owner.use(t)
+		b.visit("/#/settings?tab=calendar")
+		b.seeHeading("Settings")
+		b.see("No calendar links yet")
+		b.fill("Create a calendar link", "Link name", "Google Calendar")
+		b.click("Create a calendar link", "Create link")
+		feed := b.value("", `Feed link "Google Calendar" (copy it now: it is shown only once)`)
+		if !strings.HasPrefix(feed, s.srv.URL+"/api/v1/calendar/") || !strings.HasSuffix(feed, ".ics") {
+			t.Fatalf("feed link = %q, want an absolute link to this server's feed", feed)
+		}
+		b.click("", "Copy")
+		b.shot("calendar-link")
+		res, err := http.Get(feed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/calendar") || !bytes.HasPrefix(body, []byte("BEGIN:VCALENDAR")) {
+			t.Fatalf("GET the feed: %d %s\n%.200s", res.StatusCode, res.Header.Get("Content-Type"), body)
+		}
+
+		b.click("Calendar links", "Revoke")
+		b.click("Calendar links", "Revoke") // the confirmation
+		b.wait("the link is revoked", `[...document.querySelectorAll("main .badge")].some((e) => e.textContent === "Revoked")`)
+		b.shot("calendar-revoked")
+		res, err = http.Get(feed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusNotFound && res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("GET a revoked feed: %d, want 404", res.StatusCode)
+		}
+		b.clean(t)
+	})
+}
+
+// minutesOf reads a duration as the app writes it ("3h 30m", "45m").
+func minutesOf(t *testing.T, s string) int {
+	t.Helper()
+	m := regexp.MustCompile(`^(?:(\d+)h )?(\d+)m$`).FindStringSubmatch(s)
+	if m == nil {
+		t.Fatalf("%q is not a duration like 3h 30m", s)
+	}
+	hh, _ := strconv.Atoi(m[1])
+	mm, _ := strconv.Atoi(m[2])
+	return hh*60 + mm
 }
 
 func slug(path string) string {

@@ -45,14 +45,18 @@ function isCsrfProblem(status, body) {
 }
 
 /**
- * Sends one request. body is JSON-encoded when given. Answers the decoded
- * JSON (null for 204) or throws ApiError. opts.quiet skips the auth-lost
- * handling (for the probes at start-up and the login form itself).
+ * Sends one request. body is JSON-encoded when given (a FormData goes as
+ * multipart/form-data). Answers the decoded JSON (null for 204) or throws
+ * ApiError. opts.quiet skips the auth-lost handling (for the probes at
+ * start-up and the login form itself).
  */
 export async function request(method, path, body, opts = {}) {
   const headers = { Accept: "application/json" };
   const init = { method, headers, credentials: "same-origin" };
-  if (body !== undefined) {
+  if (body instanceof FormData) {
+    // A file upload: the browser writes the multipart boundary itself.
+    init.body = body;
+  } else if (body !== undefined) {
     headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
   }

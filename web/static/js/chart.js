@@ -1,5 +1,6 @@
-// Small SVG charts drawn by hand: a stacked bar chart of hours per client
-// per week, and horizontal bars for money per client. Colours come from CSS
+// Small SVG charts drawn by hand: stacked bars of hours per client per
+// week or month, grouped columns of money per month, and horizontal bars
+// for money per client. Colours come from CSS
 // classes (s0…s7), so the CSP needs no inline styles.
 
 import { h, s, uid, table } from "./dom.js";
@@ -21,19 +22,34 @@ function niceStep(max, ticks) {
  * and the same numbers as a table for screen readers and the curious.
  */
 export function weeklyHours({ title, weeks, series }) {
+  return stackedHours({
+    title,
+    columns: weeks.map((wk) => ({ label: weekday(wk).replace(/^\w+,\s*/, ""), long: `week of ${date(wk)}` })),
+    series,
+    emptyText: "No hours logged in these weeks yet. Start the timer or add time, and your weeks show up here.",
+  });
+}
+
+/**
+ * A stacked bar chart of hours over any columns (weeks, months).
+ * columns: [{label (under the bar), long (in the tooltip)}]; series:
+ * [{name, values: [minutes per column]}]; groupName heads the data table
+ * ("Client") and other names the merged rest ("Other clients").
+ */
+export function stackedHours({ title, columns, series, emptyText, groupName = "Client", other = "Other clients" }) {
   let list = series.filter((x) => x.values.some((v) => v > 0));
   list.sort((a, b) => b.values.reduce((p, c) => p + c, 0) - a.values.reduce((p, c) => p + c, 0));
   if (list.length > SERIES) {
     const keep = list.slice(0, SERIES - 1);
     const rest = list.slice(SERIES - 1);
-    keep.push({ name: "Other clients", values: weeks.map((_, i) => rest.reduce((p, x) => p + x.values[i], 0)) });
+    keep.push({ name: other, merged: true, values: columns.map((_, i) => rest.reduce((p, x) => p + x.values[i], 0)) });
     list = keep;
   }
   const titleId = uid("chart");
   if (!list.length) {
-    return h("figure", { class: "chart empty-chart" }, h("figcaption", { id: titleId }, title), h("p", { class: "muted" }, "No hours logged in these weeks yet. Start the timer or add time, and your weeks show up here."));
+    return h("figure", { class: "chart empty-chart" }, h("figcaption", { id: titleId }, title), h("p", { class: "muted" }, emptyText || "No hours in this period."));
   }
-  const totals = weeks.map((_, i) => list.reduce((p, x) => p + x.values[i], 0) / 60);
+  const totals = columns.map((_, i) => list.reduce((p, x) => p + x.values[i], 0) / 60);
   // At least two hours of scale and half-hour steps, so a short week is a
   // short bar and the axis reads 0.5h, 1h, 1.5h rather than 0.3h.
   const maxH = Math.max(...totals, 2);
@@ -46,9 +62,10 @@ export function weeklyHours({ title, weeks, series }) {
   const pad = { l: 36, r: 6, t: 12, b: 28 };
   const cw = W - pad.l - pad.r;
   const ch = H - pad.t - pad.b;
-  const slot = cw / weeks.length;
+  const slot = cw / columns.length;
   const bw = Math.min(44, slot * 0.62);
   const y = (hrs) => pad.t + ch - (hrs / top) * ch;
+  const cls = (ser, si) => (ser.merged ? "s-other" : `s${si}`);
 
   const grid = [];
   for (let v = 0; v <= top + 1e-9; v += step) {
@@ -56,7 +73,7 @@ export function weeklyHours({ title, weeks, series }) {
     grid.push(s("text", { x: pad.l - 6, y: y(v) + 4, class: "tick", "text-anchor": "end" }, `${number(v, 1)}h`));
   }
   const bars = [];
-  weeks.forEach((wk, i) => {
+  columns.forEach((col, i) => {
     const x = pad.l + slot * i + (slot - bw) / 2;
     let acc = 0;
     list.forEach((ser, si) => {
@@ -65,13 +82,12 @@ export function weeklyHours({ title, weeks, series }) {
       const y0 = y(acc);
       const y1 = y(acc + hrs);
       acc += hrs;
-      const cls = ser.name === "Other clients" && si === SERIES - 1 ? "s-other" : `s${si}`;
       bars.push(
-        s("rect", { x, y: y1, width: bw, height: Math.max(0, y0 - y1), class: `bar ${cls}` }, s("title", null, `${ser.name}, week of ${date(wk)}: ${number(hrs, 2)} h`)),
+        s("rect", { x, y: y1, width: bw, height: Math.max(0, y0 - y1), class: `bar ${cls(ser, si)}` }, s("title", null, `${ser.name}, ${col.long}: ${number(hrs, 2)} h`)),
       );
     });
-    if (!narrow || (weeks.length - 1 - i) % 2 === 0) {
-      bars.push(s("text", { x: x + bw / 2, y: H - 8, class: "tick", "text-anchor": "middle" }, weekday(wk).replace(/^\w+,\s*/, "")));
+    if (!narrow || (columns.length - 1 - i) % 2 === 0) {
+      bars.push(s("text", { x: x + bw / 2, y: H - 8, class: "tick", "text-anchor": "middle" }, col.label));
     }
   });
   const svg = s(
@@ -87,7 +103,7 @@ export function weeklyHours({ title, weeks, series }) {
       h(
         "li",
         null,
-        s("svg", { width: 12, height: 12, viewBox: "0 0 12 12", "aria-hidden": "true" }, s("rect", { width: 12, height: 12, rx: 3, class: ser.name === "Other clients" && si === SERIES - 1 ? "s-other" : `s${si}` })),
+        s("svg", { width: 12, height: 12, viewBox: "0 0 12 12", "aria-hidden": "true" }, s("rect", { width: 12, height: 12, rx: 3, class: cls(ser, si) })),
         ` ${ser.name}`,
       ),
     ),
@@ -99,14 +115,64 @@ export function weeklyHours({ title, weeks, series }) {
     "details",
     { class: "chart-data" },
     h("summary", null, "Show as a table"),
-    table(["Client", ...weeks.map((w) => ({ label: weekday(w).replace(/^\w+,\s*/, ""), class: "num" }))], rows, { caption: `${title} (hours)` }),
+    table([groupName, ...columns.map((c) => ({ label: c.label, class: "num" }))], rows, { caption: `${title} (hours)` }),
   );
   return h("figure", { class: "chart" }, h("figcaption", { id: titleId }, title), svg, legend, data);
 }
 
 /**
- * Horizontal bars: items [{label, value, text, href}] scaled to the
- * largest value. For amounts per client.
+ * Grouped columns of money over months: columns [{label, long}], series
+ * [{name, cls, values: [minor units]}], fmt(minor) for the tooltips and
+ * tick(minor) for the axis. For invoiced against paid per month.
+ */
+export function moneyColumns({ title, columns, series, fmt, tick, emptyText }) {
+  const titleId = uid("chart");
+  const max = Math.max(0, ...series.flatMap((x) => x.values));
+  if (!columns.length || max <= 0) {
+    return h("figure", { class: "chart empty-chart" }, h("figcaption", { id: titleId }, title), h("p", { class: "muted" }, emptyText || "Nothing in this period."));
+  }
+  const step = niceStep(max, 4);
+  const top = Math.ceil(max / step) * step;
+  const narrow = window.matchMedia("(max-width: 600px)").matches;
+  const W = narrow ? 360 : 640;
+  const H = narrow ? 200 : 220;
+  const pad = { l: narrow ? 52 : 64, r: 6, t: 12, b: 28 };
+  const cw = W - pad.l - pad.r;
+  const ch = H - pad.t - pad.b;
+  const slot = cw / columns.length;
+  const groupW = Math.min(56, slot * 0.7);
+  const bw = groupW / series.length;
+  const y = (v) => pad.t + ch - (v / top) * ch;
+  const parts = [];
+  for (let v = 0; v <= top + 1e-9; v += step) {
+    parts.push(s("line", { x1: pad.l, x2: W - pad.r, y1: y(v), y2: y(v), class: v === 0 ? "axis" : "grid" }));
+    parts.push(s("text", { x: pad.l - 6, y: y(v) + 4, class: "tick", "text-anchor": "end" }, tick(v)));
+  }
+  columns.forEach((col, i) => {
+    const x0 = pad.l + slot * i + (slot - groupW) / 2;
+    series.forEach((ser, si) => {
+      const v = ser.values[i] || 0;
+      if (v > 0) {
+        parts.push(s("rect", { x: x0 + bw * si, y: y(v), width: Math.max(1, bw - 1), height: Math.max(0, y(0) - y(v)), class: `bar ${ser.cls}` }, s("title", null, `${ser.name}, ${col.long}: ${fmt(v)}`)));
+      }
+    });
+    if (!narrow || columns.length <= 6 || (columns.length - 1 - i) % 2 === 0) {
+      parts.push(s("text", { x: x0 + groupW / 2, y: H - 8, class: "tick", "text-anchor": "middle" }, col.label));
+    }
+  });
+  const svg = s("svg", { viewBox: `0 0 ${W} ${H}`, class: "chart-svg", role: "img", "aria-labelledby": titleId, preserveAspectRatio: "xMidYMid meet" }, parts);
+  const legend = h(
+    "ul",
+    { class: "legend" },
+    series.map((ser) => h("li", null, s("svg", { width: 12, height: 12, viewBox: "0 0 12 12", "aria-hidden": "true" }, s("rect", { width: 12, height: 12, rx: 3, class: ser.cls })), ` ${ser.name}`)),
+  );
+  return h("figure", { class: "chart" }, h("figcaption", { id: titleId }, title), svg, legend);
+}
+
+/**
+ * Horizontal bars: items [{label, value, text, href, cls}] scaled to the
+ * largest value. For amounts per client; cls picks a colour other than
+ * the series one.
  */
 export function bars({ title, items, emptyText }) {
   const titleId = uid("bars");
@@ -120,7 +186,7 @@ export function bars({ title, items, emptyText }) {
         "li",
         null,
         h("span", { class: "hbar-label", id: `${titleId}-${i}` }, it.href ? h("a", { href: it.href }, it.label) : it.label),
-        s("svg", { class: "hbar", viewBox: "0 0 100 10", preserveAspectRatio: "none", "aria-hidden": "true" }, s("rect", { x: 0, y: 0, width: Math.max(1, (it.value / max) * 100), height: 10, rx: 2, class: `s${i % SERIES}` })),
+        s("svg", { class: "hbar", viewBox: "0 0 100 10", preserveAspectRatio: "none", "aria-hidden": "true" }, s("rect", { x: 0, y: 0, width: it.value > 0 ? Math.max(1, (it.value / max) * 100) : 0, height: 10, rx: 2, class: it.cls || `s${i % SERIES}` })),
         h("span", { class: "hbar-value num" }, it.text),
       ),
     ),

@@ -55,6 +55,16 @@ export function money(minor, currency = ctx.currency) {
   return moneyFormat(currency).format(minor / 10 ** minorDigits(currency));
 }
 
+/** A short amount for a chart's axis, e.g. 150000 USD → "$1.5K". */
+export function moneyShort(minor, currency = ctx.currency) {
+  const major = (minor || 0) / 10 ** minorDigits(currency);
+  try {
+    return new Intl.NumberFormat(ctx.locale, { style: "currency", currency, notation: "compact", maximumFractionDigits: 1 }).format(major);
+  } catch (e) {
+    return number(major, 0);
+  }
+}
+
 /** Minor units as a plain number for an input field, e.g. 8500 → "85.00". */
 export function moneyInput(minor, currency = ctx.currency) {
   if (minor === null || minor === undefined || minor === "") return "";

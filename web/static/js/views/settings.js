@@ -1,11 +1,13 @@
 // Settings: the practice, its services and default rates, invoicing
-// (number pattern, taxes, texts), users and API tokens.
+// (number pattern, taxes, texts), users, API tokens, calendar feed links,
+// and data (import time from Toggl or Harvest, export everything).
 
-import { get, post, patch, del, listAll, available, putFile } from "../api.js";
+import { get, post, patch, del, qs, listAll, available, putFile } from "../api.js";
 import { h, mount, pageHeader, section, empty, table, badge, toast, confirmButton } from "../dom.js";
-import { field, form, changed, FieldError } from "../forms.js";
+import { field, form, changed, showErrors, clearErrors, FieldError } from "../forms.js";
 import { money, dateTime, percentBP, configure } from "../format.js";
 import { timeZoneOptions, currencyOptions } from "./auth.js";
+import { downloadLinks } from "./reports.js";
 
 const TABS = [
   ["practice", "Practice"],
@@ -13,6 +15,8 @@ const TABS = [
   ["invoicing", "Invoicing"],
   ["users", "Users"],
   ["tokens", "API tokens"],
+  ["calendar", "Calendar"],
+  ["data", "Data"],
 ];
 
 function tabs(currentTab, shown) {
@@ -33,13 +37,15 @@ function tabs(currentTab, shown) {
 export async function settingsView(ctx) {
   const owner = ctx.app.isOwner;
   const hasUsers = owner && (await available("/users"));
-  const shown = ["practice", "services", owner ? "invoicing" : null, hasUsers ? "users" : null, "tokens"].filter(Boolean);
+  const shown = ["practice", "services", owner ? "invoicing" : null, hasUsers ? "users" : null, "tokens", "calendar", owner ? "data" : null].filter(Boolean);
   const tab = shown.includes(ctx.query.tab) ? ctx.query.tab : "practice";
   let body;
   if (tab === "practice") body = await practiceTab(ctx);
   else if (tab === "services") body = await servicesTab(ctx);
   else if (tab === "invoicing") body = await invoicingTab(ctx);
   else if (tab === "users") body = await usersTab(ctx);
+  else if (tab === "calendar") body = await calendarTab(ctx);
+  else if (tab === "data") body = dataTab(ctx);
   else body = await tokensTab(ctx);
   return h("div", null, pageHeader("Settings"), tabs(tab, shown), body);
 }
@@ -365,3 +371,253 @@ async function tokensTab(ctx) {
   return section("API tokens", listEl, f, out);
 }
 
+
+/**
+ * A read-only field with a secret shown once, and a button that copies it.
+ * Where the clipboard is not allowed, the text is left selected instead.
+ */
+function copyBox(id, label, value, hint) {
+  const input = h("input", { type: "text", readonly: true, value, id, class: "copy-input", "aria-describedby": hint ? `${id}-hint` : null });
+  const copy = h(
+    "button",
+    {
+      type: "button",
+      class: "btn",
+      onclick: async () => {
+        input.focus();
+        input.select();
+        try {
+          await navigator.clipboard.writeText(value);
+          toast("Copied.");
+        } catch (e) {
+          toast("Press Ctrl+C (⌘C on a Mac) to copy the selected text.");
+        }
+      },
+    },
+    "Copy",
+  );
+  return h(
+    "div",
+    { class: "notice" },
+    h("label", { for: id }, label),
+    h("div", { class: "copy-row" }, input, copy),
+    hint ? h("p", { class: "hint", id: `${id}-hint` }, hint) : null,
+  );
+}
+
+async function calendarTab(ctx) {
+  const page = await get("/calendar-tokens");
+  const out = h("div", { "aria-live": "polite" });
+  const listEl = h("div");
+  const drawList = async () => draw((await get("/calendar-tokens")).items);
+  const draw = (items) => {
+    mount(
+      listEl,
+      items.length
+        ? table(
+            ["Name", "Starts with", "Created", "Last used", ""],
+            items.map((t) =>
+              h(
+                "tr",
+                { class: t.revoked_at ? "dim" : "" },
+                h("td", null, t.name || "Calendar link"),
+                h("td", null, h("code", null, `${t.prefix}…`)),
+                h("td", null, dateTime(t.created_at)),
+                h("td", null, t.last_used_at ? dateTime(t.last_used_at) : "never"),
+                h(
+                  "td",
+                  { class: "actions-cell" },
+                  t.revoked_at
+                    ? badge("Revoked", "muted")
+                    : confirmButton("Revoke", `Revoke "${t.name || "Calendar link"}"? Calendars subscribed to it stop updating.`, "Revoke", async () => {
+                        await del(`/calendar-tokens/${t.id}`);
+                        toast("Calendar link revoked.");
+                        await drawList();
+                      }),
+                ),
+              ),
+            ),
+            { caption: "Calendar links" },
+          )
+        : empty("No calendar links yet. Make one to see your tasks' due dates in your calendar."),
+    );
+  };
+  const f = form(
+    {
+      submitLabel: "Create link",
+      label: "Create a calendar link",
+      onSubmit: async (v, el) => {
+        const t = await post("/calendar-tokens", { name: v.name });
+        el.reset();
+        // Without a configured public address the API answers a path.
+        const url = new URL(t.url, location.origin).href;
+        mount(
+          out,
+          copyBox(
+            "new-calendar-url",
+            `Feed link "${t.name || "Calendar link"}" (copy it now: it is shown only once)`,
+            url,
+            "Google Calendar: Other calendars → From URL. Apple Calendar: File → New Calendar Subscription. Outlook: Add calendar → Subscribe from web.",
+          ),
+        );
+        out.querySelector("input").select();
+        await drawList();
+      },
+    },
+    field({ name: "name", label: "Link name", placeholder: "e.g. Google Calendar", hint: "Where you will use it, so you know which one to revoke." }),
+  );
+  draw(page.items);
+  return section(
+    "Calendar feeds",
+    h("p", { class: "muted small" }, `A private link to the due dates of your open tasks${ctx.app.isOwner ? " (and of tasks nobody is assigned to)" : ""}, for any calendar app that subscribes to iCalendar feeds. Anyone with the link sees those tasks: revoke a link you no longer use.`),
+    listEl,
+    f,
+    out,
+  );
+}
+
+const IMPORT_FORMATS = [
+  ["toggl", "Toggl Track (detailed report)"],
+  ["harvest", "Harvest (time report or import layout)"],
+  ["vadesk", "vadesk (time entries CSV)"],
+];
+
+function plural(n, word, words) {
+  return `${n} ${n === 1 ? word : words || `${word}s`}`;
+}
+
+/** What an import did or, as a preview, would do. */
+function importSummary(res) {
+  const facts = [];
+  const add = (label, value) => {
+    if (value) facts.push(h("dt", null, label), h("dd", null, value));
+  };
+  add(res.dry_run ? "Entries to import" : "Entries imported", h("strong", { id: "import-count", class: "num" }, String(res.imported)));
+  add("Imported before (skipped)", res.skipped ? String(res.skipped) : "");
+  add("Rows with problems", res.error_count ? String(res.error_count) : "");
+  // Long lists come cut short, with the exact count beside them.
+  const names = (list, count) => {
+    const more = (count ?? list.length) - list.length;
+    return list.length ? `${list.join(", ")}${more > 0 ? ` and ${more} more` : ""}` : "";
+  };
+  add(res.dry_run ? "New clients" : "Clients created", names(res.created_clients, res.created_client_count));
+  add(res.dry_run ? "New services" : "Services created", names(res.created_services, res.created_service_count));
+  add(res.dry_run ? "New projects" : "Projects created", names(res.created_projects, res.created_project_count));
+  const people = names(res.unmatched_people, res.unmatched_person_count);
+  add("People not found", people ? `${people}: their time becomes yours` : "");
+  add("Invoiced elsewhere", res.invoiced_elsewhere ? `${plural(res.invoiced_elsewhere, "entry", "entries")}, imported as not billable` : "");
+  const errors = res.errors.length
+    ? [
+        table(
+          [{ label: "Row", class: "num" }, "Problem"],
+          res.errors.map((e) => h("tr", null, h("th", { scope: "row", class: "num" }, String(e.row)), h("td", { class: "wrap" }, e.message))),
+          { caption: "Rows with problems (left out)", captionVisible: true },
+        ),
+        res.error_count > res.errors.length ? h("p", { class: "muted small" }, `…and ${res.error_count - res.errors.length} more.`) : null,
+      ]
+    : null;
+  return [h("dl", { class: "facts" }, facts), errors];
+}
+
+function dataTab() {
+  const fileField = field({ name: "file", label: "CSV file", type: "file", required: true, hint: "At most 10 MB. UTF-8 or what Excel saves; comma or semicolon separated." });
+  const file = fileField.control;
+  file.accept = ".csv,text/csv";
+  const formatField = field({
+    name: "format",
+    label: "Exported from",
+    type: "select",
+    options: IMPORT_FORMATS,
+    value: "toggl",
+    hint: "Clients, services and projects are matched by name and made when missing; people by email or name.",
+  });
+  const result = h("div", { class: "import-result", "aria-live": "polite" });
+  let previewed = null; // {file, format} the preview shown is of
+
+  const send = (chosen, format, dryRun) => {
+    const body = new FormData();
+    body.append("file", chosen, chosen.name);
+    return post(`/imports/time-entries${qs({ format, dry_run: dryRun ? "true" : "" })}`, body);
+  };
+
+  const f = form(
+    {
+      submitLabel: "Preview",
+      label: "Import time",
+      onSubmit: async (v) => {
+        const chosen = file.files && file.files[0];
+        if (!chosen) throw new FieldError("file", "choose a CSV file");
+        mount(result, h("p", { class: "muted" }, "Reading the file…"));
+        let res;
+        try {
+          res = await send(chosen, v.format, true);
+        } catch (e) {
+          mount(result);
+          throw e;
+        }
+        previewed = { file: chosen, format: v.format };
+        const go = h("button", { type: "button", class: "btn primary" }, `Import ${plural(res.imported, "entry", "entries")}`);
+        go.addEventListener("click", async () => {
+          go.disabled = true;
+          clearErrors(f);
+          try {
+            const done = await send(previewed.file, previewed.format, false);
+            previewed = null;
+            f.reset();
+            toast(`Imported ${plural(done.imported, "entry", "entries")}.`);
+            mount(
+              result,
+              h(
+                "div",
+                { class: "notice ok-notice" },
+                h("h3", { tabindex: "-1" }, `Imported ${plural(done.imported, "entry", "entries")}`),
+                importSummary(done),
+                h("div", { class: "form-actions" }, h("a", { href: "#/time", class: "btn primary" }, "See them in Time")),
+              ),
+            );
+            // The button that was pressed is gone: keep the keyboard here.
+            result.querySelector("h3").focus();
+          } catch (e) {
+            go.disabled = false;
+            showErrors(f, e);
+          }
+        });
+        mount(
+          result,
+          h(
+            "div",
+            { class: "notice" },
+            h("h3", null, "Preview: nothing is saved yet"),
+            importSummary(res),
+            res.imported
+              ? h("div", { class: "form-actions" }, go, h("button", { type: "button", class: "btn", onclick: () => mount(result) }, "Cancel"))
+              : h("p", null, res.skipped ? "Everything in this file was imported before." : "Nothing in this file can be imported."),
+          ),
+        );
+      },
+    },
+    fileField,
+    formatField,
+  );
+  // A preview is of one file in one format: a change makes it stale.
+  const stale = () => {
+    if (previewed) {
+      previewed = null;
+      mount(result);
+    }
+  };
+  file.addEventListener("change", stale);
+  formatField.control.addEventListener("change", stale);
+
+  return h(
+    "div",
+    null,
+    section(
+      "Import time",
+      h("p", { class: "muted small" }, "Bring your hours over from Toggl Track or Harvest, or back from a vadesk export. Preview first: nothing is saved until you import. Importing the same file again skips what came in before."),
+      f,
+      result,
+    ),
+    section("Export", h("p", { class: "muted small" }, "Everything, as files a spreadsheet opens. Reports has the same downloads for one period."), downloadLinks(null)),
+  );
+}

@@ -6,6 +6,7 @@ import { timeView } from "./time.js";
 import { tasksView, taskDetail } from "./tasks.js";
 import { invoicesList, invoiceNew, invoiceDetail } from "./invoices.js";
 import { settingsView } from "./settings.js";
+import { reportsView } from "./reports.js";
 import { h, empty } from "../dom.js";
 
 function notFound() {
@@ -14,8 +15,8 @@ function notFound() {
 
 /**
  * Registers the staff routes and answers the navigation. Owner-only areas
- * (invoices) are left out for assistants; an item with api is hidden when
- * the server answers 404 for it.
+ * (invoices, reports) are left out for assistants; an item with api is
+ * hidden when the server answers 404 for it.
  */
 export function registerStaff(router, app) {
   router.route("/", todayView);
@@ -29,6 +30,7 @@ export function registerStaff(router, app) {
     router.route("/invoices", invoicesList);
     router.route("/invoices/new", invoiceNew);
     router.route("/invoices/:id", invoiceDetail);
+    router.route("/reports", reportsView);
   }
   router.route("/settings", settingsView);
   router.fallback(notFound);
@@ -38,6 +40,7 @@ export function registerStaff(router, app) {
     { href: "#/tasks", label: "Tasks", icon: "tasks", api: "/tasks" },
     { href: "#/clients", label: "Clients", icon: "clients" },
     app.isOwner ? { href: "#/invoices", label: "Invoices", icon: "invoices", api: "/invoices" } : null,
+    app.isOwner ? { href: "#/reports", label: "Reports", icon: "reports" } : null,
     { href: "#/settings", label: "Settings", icon: "settings" },
   ].filter(Boolean);
 }

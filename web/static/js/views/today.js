@@ -24,12 +24,13 @@ function plural(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
 }
 
-function stat(label, value, sub, id) {
+/** One figure of a row of stats: a label, the value, an optional line under it. */
+export function stat(label, value, sub, id) {
   return h("div", { class: "stat" }, h("span", { class: "stat-label" }, label), h("strong", { class: "stat-value num", id }, value), sub ? h("span", { class: "stat-sub muted small" }, sub) : null);
 }
 
 /** Sums amounts per currency into "€1,200.00 + $300.00". */
-function sumText(amounts) {
+export function sumText(amounts) {
   const list = amounts.filter((a) => a.amount);
   if (!list.length) return money(0);
   return list.map((a) => money(a.amount, a.currency)).join(" + ");
