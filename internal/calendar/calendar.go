@@ -139,7 +139,9 @@ var errNoFeed = apperr.NotFound("calendar")
 
 // Feed writes the iCalendar feed a raw token opens: the due dates of the
 // user's open tasks (and, for the owner, of unassigned ones), from 90 days
-// back to a year ahead, as all-day events.
+// back to a year ahead, as all-day events. An assistant's feed, like all
+// they see, holds only the clients they are assigned now: a task still
+// assigned to them at a client taken off their list drops out.
 func (s *Service) Feed(ctx context.Context, raw string, baseURL string, w io.Writer) error {
 	if !strings.HasPrefix(raw, TokenPrefix) || len(raw) > 100 {
 		return errNoFeed
@@ -168,7 +170,9 @@ WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled_at IS NULL AND u.
 FROM tasks t JOIN clients c ON c.id = t.client_id LEFT JOIN projects p ON p.id = t.project_id
 WHERE t.practice_id = ? AND t.due_on IS NOT NULL AND t.due_on BETWEEN ? AND ? AND t.status <> 'done'
   AND (t.assignee_id = ? OR (? AND t.assignee_id IS NULL))
-ORDER BY t.due_on, t.id LIMIT 5000`, u.PracticeID, from, to, u.UserID, u.Role == string(tenant.Owner))
+  AND (? OR t.client_id IN (SELECT client_id FROM assistant_clients WHERE practice_id = ? AND user_id = ?))
+ORDER BY t.due_on, t.id LIMIT 5000`, u.PracticeID, from, to, u.UserID, u.Role == string(tenant.Owner),
+		u.Role == string(tenant.Owner), u.PracticeID, u.UserID)
 	if err != nil {
 		return fmt.Errorf("calendar: feed: %w", store.Translate(err))
 	}

@@ -13,6 +13,12 @@ func TestCalendarFeed(t *testing.T) {
 	env := apitest.New(t)
 	f := newReportFixture(t, env)
 	asst := f.owner.NewUser(tenant.Assistant)
+	assign := func(ids ...int64) {
+		t.Helper()
+		ids = append([]int64{}, ids...)
+		f.owner.Must(200, "PATCH", apitest.Path("/api/v1/users/%d", asst.UserID), map[string]any{"client_ids": ids})
+	}
+	assign(f.usd)
 	task := func(title, due string, assignee *int64, status string) {
 		t.Helper()
 		body := map[string]any{"client_id": f.usd, "title": title, "due_on": due, "status": status}
@@ -66,6 +72,14 @@ func TestCalendarFeed(t *testing.T) {
 	if !strings.Contains(strings.ReplaceAll(ob, "\r\n ", ""), "Owner's own "+strings.Repeat("very long title ", 8)) {
 		t.Errorf("folding lost text:\n%s", ob)
 	}
+
+	// Taken off the client, the assistant no longer sees its tasks in the
+	// feed either, though the task is still assigned to them.
+	assign()
+	if b := string(feed(raw).Body); strings.Contains(b, "Send listing") || !strings.Contains(b, "BEGIN:VCALENDAR") {
+		t.Errorf("feed of an assistant without clients:\n%s", b)
+	}
+	assign(f.usd)
 
 	list := asst.Must(200, "GET", "/api/v1/calendar-tokens", nil)["items"].([]any)
 	if len(list) != 1 || list[0].(map[string]any)["token"] != nil || list[0].(map[string]any)["last_used_at"] == nil {
