@@ -99,11 +99,40 @@ func (c *Check) Currency(field, v string) {
 // DateLayout is how calendar dates travel in JSON.
 const DateLayout = "2006-01-02"
 
-// Date checks a YYYY-MM-DD date and returns it parsed.
+// MinYear and MaxYear bound the calendar years of every date and time
+// vadesk accepts. No one logs work, an expense or an invoice before 1900 or
+// after 2999: such a year is a typo (0026 for 2026) or a probe, and years
+// near the ends of what time.Time writes as JSON (0 to 9999) could fall
+// outside it once moved into a time zone, failing every answer that
+// carries them.
+const (
+	MinYear = 1900
+	MaxYear = 2999
+)
+
+// InYears reports whether t falls in the years vadesk accepts, in t's own
+// location.
+func InYears(t time.Time) bool { return t.Year() >= MinYear && t.Year() <= MaxYear }
+
+// Date checks a YYYY-MM-DD date of the years MinYear to MaxYear and
+// returns it parsed; the zero time when it is not one.
 func (c *Check) Date(field, v string) time.Time {
 	t, err := time.Parse(DateLayout, v)
-	if err != nil {
+	switch {
+	case err != nil:
 		c.Add(field, "must be a date as YYYY-MM-DD")
+		return time.Time{}
+	case !InYears(t):
+		c.Add(field, "must be a date in the years %d to %d", MinYear, MaxYear)
+		return time.Time{}
 	}
 	return t
+}
+
+// Time checks that the instant t falls in the years MinYear to MaxYear in
+// UTC, as it is stored.
+func (c *Check) Time(field string, t time.Time) {
+	if !InYears(t.UTC()) {
+		c.Add(field, "must be in the years %d to %d (UTC)", MinYear, MaxYear)
+	}
 }

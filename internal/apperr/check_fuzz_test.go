@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/vadesk/vadesk/internal/money"
 )
 
 // FuzzCheck holds each validator of Check to what it promises, for any
@@ -45,21 +47,29 @@ func FuzzCheck(f *testing.F) {
 		// Currency
 		c = Check{}
 		c.Currency("f", s)
-		if (c.Err() == nil) != currency.MatchString(s) {
+		if (c.Err() == nil) != (currency.MatchString(s) && money.Known(s)) {
 			t.Fatalf("Currency(%q): %v", s, c.Err())
 		}
-		// Date: what passes reads back as itself.
+		// Date: what passes reads back as itself and is of the years
+		// vadesk accepts; what time.Parse reads in those years passes.
 		c = Check{}
 		d := c.Date("f", s)
 		if c.Err() == nil {
-			if d.Format(DateLayout) != s {
+			if d.Format(DateLayout) != s || d.Year() < MinYear || d.Year() > MaxYear {
 				t.Fatalf("Date(%q) = %v", s, d)
 			}
-		} else if !d.IsZero() && d.Format(DateLayout) == s {
-			t.Fatalf("Date refused %q", s)
+		} else if !d.IsZero() {
+			t.Fatalf("Date refused %q but returned %v", s, d)
 		}
-		if _, err := time.Parse(DateLayout, s); (err == nil) != (c.Err() == nil) {
-			t.Fatalf("Date(%q) disagrees with time.Parse", s)
+		if p, err := time.Parse(DateLayout, s); (err == nil && InYears(p)) != (c.Err() == nil) {
+			t.Fatalf("Date(%q) disagrees with time.Parse and the years", s)
+		}
+		// Time: an instant passes exactly when its UTC year is accepted.
+		at := time.Unix(n%(400*366*86400), 0).In(time.FixedZone("", int(lo%(14*3600))))
+		c = Check{}
+		c.Time("f", at)
+		if y := at.UTC().Year(); (c.Err() == nil) != (y >= MinYear && y <= MaxYear) {
+			t.Fatalf("Time(%v): %v", at, c.Err())
 		}
 		// Range and Money
 		c = Check{}

@@ -106,6 +106,9 @@ type Service struct {
 	now      func() time.Time
 	throttle *throttle
 	tokens   *tokenCache
+	// stopTimer ends an assistant's timer for a client taken from them
+	// (StopTimersWith); nil stops none.
+	stopTimer TimerStopper
 }
 
 // New returns a Service over st with the clock now.

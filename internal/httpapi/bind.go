@@ -133,11 +133,16 @@ func refID(c *apperr.Check, field string, o Optional[int64]) *int64 {
 	return o.Ptr()
 }
 
-// parseTime reads an RFC 3339 time for field.
+// parseTime reads an RFC 3339 time for field, in UTC; it must fall in the
+// years apperr.Check.Time accepts.
 func parseTime(field, v string) (time.Time, error) {
 	t, err := time.Parse(time.RFC3339, v)
 	if err != nil {
 		return time.Time{}, apperr.Invalid(field, "must be an RFC 3339 time such as 2026-11-02T09:00:00Z")
+	}
+	var c apperr.Check
+	if c.Time(field, t); c.Err() != nil {
+		return time.Time{}, c.Err()
 	}
 	return t.UTC(), nil
 }

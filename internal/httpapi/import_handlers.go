@@ -17,18 +17,24 @@ type importErrorJSON struct {
 	Message string `json:"message"`
 }
 
+// importJSON is an import's answer. Each list names the first 100 (the
+// errors, the first 1000); the count beside it is exact.
 type importJSON struct {
-	Format            string            `json:"format"`
-	DryRun            bool              `json:"dry_run"`
-	Imported          int               `json:"imported"`
-	Skipped           int               `json:"skipped"`
-	Errors            []importErrorJSON `json:"errors"`
-	ErrorCount        int               `json:"error_count"`
-	CreatedClients    []string          `json:"created_clients"`
-	CreatedServices   []string          `json:"created_services"`
-	CreatedProjects   []string          `json:"created_projects"`
-	UnmatchedPeople   []string          `json:"unmatched_people"`
-	InvoicedElsewhere int               `json:"invoiced_elsewhere"`
+	Format               string            `json:"format"`
+	DryRun               bool              `json:"dry_run"`
+	Imported             int               `json:"imported"`
+	Skipped              int               `json:"skipped"`
+	Errors               []importErrorJSON `json:"errors"`
+	ErrorCount           int               `json:"error_count"`
+	CreatedClients       []string          `json:"created_clients"`
+	CreatedClientCount   int               `json:"created_client_count"`
+	CreatedServices      []string          `json:"created_services"`
+	CreatedServiceCount  int               `json:"created_service_count"`
+	CreatedProjects      []string          `json:"created_projects"`
+	CreatedProjectCount  int               `json:"created_project_count"`
+	UnmatchedPeople      []string          `json:"unmatched_people"`
+	UnmatchedPersonCount int               `json:"unmatched_person_count"`
+	InvoicedElsewhere    int               `json:"invoiced_elsewhere"`
 }
 
 func nonNil(s []string) []string {
@@ -68,8 +74,10 @@ func (h *importHandler) timeEntries(c echo.Context) error {
 	}
 	out := importJSON{Format: res.Format, DryRun: res.DryRun, Imported: res.Imported, Skipped: res.Skipped,
 		Errors: make([]importErrorJSON, len(res.Errors)), ErrorCount: res.ErrorCount,
-		CreatedClients: nonNil(res.CreatedClients), CreatedServices: nonNil(res.CreatedServices),
-		CreatedProjects: nonNil(res.CreatedProjects), UnmatchedPeople: nonNil(res.UnmatchedPeople),
+		CreatedClients: nonNil(res.CreatedClients), CreatedClientCount: res.CreatedClientCount,
+		CreatedServices: nonNil(res.CreatedServices), CreatedServiceCount: res.CreatedServiceCount,
+		CreatedProjects: nonNil(res.CreatedProjects), CreatedProjectCount: res.CreatedProjectCount,
+		UnmatchedPeople: nonNil(res.UnmatchedPeople), UnmatchedPersonCount: res.UnmatchedPersonCount,
 		InvoicedElsewhere: res.InvoicedElsewhere}
 	for i, e := range res.Errors {
 		out.Errors[i] = importErrorJSON{Row: e.Row, Message: e.Message}

@@ -22,12 +22,16 @@ type importResult struct {
 		Row     int    `json:"row"`
 		Message string `json:"message"`
 	} `json:"errors"`
-	ErrorCount        int      `json:"error_count"`
-	CreatedClients    []string `json:"created_clients"`
-	CreatedServices   []string `json:"created_services"`
-	CreatedProjects   []string `json:"created_projects"`
-	UnmatchedPeople   []string `json:"unmatched_people"`
-	InvoicedElsewhere int      `json:"invoiced_elsewhere"`
+	ErrorCount           int      `json:"error_count"`
+	CreatedClients       []string `json:"created_clients"`
+	CreatedClientCount   int      `json:"created_client_count"`
+	CreatedServices      []string `json:"created_services"`
+	CreatedServiceCount  int      `json:"created_service_count"`
+	CreatedProjects      []string `json:"created_projects"`
+	CreatedProjectCount  int      `json:"created_project_count"`
+	UnmatchedPeople      []string `json:"unmatched_people"`
+	UnmatchedPersonCount int      `json:"unmatched_person_count"`
+	InvoicedElsewhere    int      `json:"invoiced_elsewhere"`
 }
 
 // upload posts a file as multipart/form-data; apitest.Do speaks JSON only.

@@ -58,6 +58,9 @@ func NewServices(st *store.Store, now func() time.Time) Services {
 	// One billing service for the API and the retainers: the retainers
 	// teach it to rebuild their lines when a draft of theirs is refreshed.
 	bill := billing.New(st, now)
+	// An assistant's timer stops when the owner takes its client from them.
+	wl := worklog.New(st, now)
+	authSvc.StopTimersWith(wl.StopTimerOutside)
 	return Services{
 		Auth:      authSvc,
 		Practice:  practice.NewService(st),
@@ -65,7 +68,7 @@ func NewServices(st *store.Store, now func() time.Time) Services {
 		Clients:   clients.New(st),
 		Projects:  projects.New(st),
 		Tasks:     projects.NewTasks(st),
-		Worklog:   worklog.New(st, now),
+		Worklog:   wl,
 		Reports:   reports.New(st, now),
 		Transfer:  transfer.New(st, now),
 		Retainers: retainers.New(st, bill, now),

@@ -228,3 +228,27 @@ func TestTimerConcurrentStarts(t *testing.T) {
 		t.Errorf("timer: %v", got)
 	}
 }
+
+// A task moved to another project while its timer ran does not make the
+// time unstoppable: the entry follows the task to where it is now.
+func TestTimerStopsAfterItsTaskMoved(t *testing.T) {
+	f := newWL(t, "Moved task")
+	cl := f.client(nil)
+	svc := f.service(6000, true)
+	from, to := f.project(cl, nil), f.project(cl, nil)
+	task := f.task(cl, map[string]any{"project_id": from})
+	started := f.owner.Must(201, "POST", "/api/v1/timer/start", map[string]any{"client_id": cl, "service_id": svc, "task_id": task})
+	if num(t, started, "project_id") != from {
+		t.Fatalf("started: %v", started)
+	}
+	tk := f.owner.Must(200, "GET", apitest.Path("/api/v1/tasks/%d", task), nil)
+	f.owner.Must(200, "PATCH", apitest.Path("/api/v1/tasks/%d", task), map[string]any{"project_id": to, "version": tk["version"]})
+	f.env.Clock.Advance(20 * time.Minute)
+	e := f.owner.Must(201, "POST", "/api/v1/timer/stop", nil)
+	if num(t, e, "minutes") != 20 || num(t, e, "task_id") != task || num(t, e, "project_id") != to {
+		t.Errorf("entry from the moved task's timer: %v", e)
+	}
+	if f.timers() != 0 {
+		t.Errorf("the timer still runs")
+	}
+}

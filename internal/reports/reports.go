@@ -82,7 +82,8 @@ func (s *Service) today(loc *time.Location) time.Time {
 
 // dateRange reads an inclusive range of calendar dates for the report,
 // with defaults for missing ends, and checks its order and length (maxDays
-// of 0 is unlimited). Dates come back as midnight in loc.
+// of 0 is unlimited); Check.Date keeps each end within apperr's years.
+// Dates come back as midnight in loc.
 func dateRange(c *apperr.Check, fromS, toS string, loc *time.Location, defFrom, defTo time.Time, maxDays int, why string) (from, to time.Time) {
 	from, to = defFrom, defTo
 	parse := func(field, v string) (time.Time, bool) {
@@ -100,14 +101,6 @@ func dateRange(c *apperr.Check, fromS, toS string, loc *time.Location, defFrom, 
 		to, okT = parse("to", toS)
 	}
 	if !okF || !okT {
-		return from, to
-	}
-	if from.Year() < 1900 || from.Year() > 9998 {
-		c.Add("from", "must be between 1900 and 9998")
-		return from, to
-	}
-	if to.Year() < 1900 || to.Year() > 9998 {
-		c.Add("to", "must be between 1900 and 9998")
 		return from, to
 	}
 	if to.Before(from) {

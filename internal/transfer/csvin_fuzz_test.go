@@ -167,6 +167,12 @@ func checkParsed(t *testing.T, row int, in parsed) {
 	if in.start.IsZero() || in.start.Location() != time.UTC || in.start.Nanosecond() != 0 {
 		t.Fatalf("row %d: start %v is not a UTC time to the second", row, in.start)
 	}
+	if !apperr.InYears(in.start) {
+		t.Fatalf("row %d: start %v is outside the years the API takes", row, in.start)
+	}
+	if in.currency != "" && !isCurrency(in.currency) {
+		t.Fatalf("row %d: currency %q", row, in.currency)
+	}
 	for _, txt := range []struct {
 		name string
 		v    string
@@ -417,10 +423,9 @@ func FuzzVadeskRoundTrip(f *testing.F) {
 			billableMinutes > 10*worklog.MaxMinutes || rate < 0 || rate > apperr.MaxMoney {
 			t.Skip("not an entry the API stores")
 		}
-		started := time.Unix(unix%253_402_300_800, 0).UTC() // years 1 to 9999
-		if started.Year() < 1 {
-			started = started.AddDate(2000, 0, 0)
-		}
+		// The years the API takes, 1900 to 2999.
+		const first, span = -2_208_988_800, 32_503_680_000 - -2_208_988_800
+		started := time.Unix(first+(unix%span+span)%span, 0).UTC()
 		e := exportedEntry{id: 7, minutes: minutes, billableMinutes: billableMinutes, rate: rate, started: started,
 			client: client, currency: currencies[int(cur)%len(currencies)], service: service, project: project, task: task,
 			user: "Owner", note: note, internal: internal, number: number, billable: billable}

@@ -125,6 +125,16 @@ func TestImportRowFindings(t *testing.T) {
 		// which then passed the API's 5000 characters.
 		{"internal note too long with the task", FormatVadesk, "started_at,client,service,minutes,internal_note,task\n2026-11-02T09:00:00Z,Dana,Design,30," +
 			strings.Repeat("i", 4995) + ",Banner\n", "internal_note with the task"},
+		// Year 0 and the far future were taken (the API's own dates are
+		// 1900 to 2999).
+		{"toggl row in year 0", FormatToggl, "Client,Start date,Start time,Duration\nDana,0000-01-01,09:00,0:30\n", "years 1900 to 2999"},
+		{"harvest row in 1899", FormatHarvest, "Date,Client,Task,Hours\n12/31/1899,Dana,Design,1\n", "years 1900 to 2999"},
+		{"vadesk row in year 1", FormatVadesk, "started_at,client,service,minutes\n0001-01-01T00:00:00Z,Dana,Design,30\n", "years 1900 to 2999"},
+		{"vadesk row in 3000", FormatVadesk, "started_at,client,service,minutes\n2999-12-31T23:30:00-01:00,Dana,Design,30\n", "years 1900 to 2999"},
+		// A currency vadesk does not know made the client the practice's
+		// and kept the rate.
+		{"vadesk unknown currency", FormatVadesk, "started_at,client,service,minutes,hourly_rate,currency\n2026-11-02T09:00:00Z,Dana,Design,30,40.00,usd\n", `currency "usd"`},
+		{"harvest unknown currency", FormatHarvest, "Date,Client,Task,Hours,Billable Rate,Currency\n2026-11-02,Dana,Design,1,40.00,Dollars\n", `currency "Dollars"`},
 		{"internal note too long with the invoice", FormatVadesk, "started_at,client,service,minutes,internal_note,invoice_number\n2026-11-02T09:00:00Z,Dana,Design,30," +
 			strings.Repeat("i", 4980) + ",INV-2026-0001\n", "internal_note with the task"},
 	}
@@ -146,5 +156,43 @@ func TestImportRowFindings(t *testing.T) {
 	}
 	if _, err := readCSV(FormatVadesk, []byte("started_at,cli\x00ent,service,minutes\n")); err == nil {
 		t.Error("a NUL in the header line was read as text")
+	}
+}
+
+// Harvest names its currency "United States Dollar - USD"; a row's money
+// is in the currency its file names, else (for a rate) the practice's.
+func TestImportRowCurrency(t *testing.T) {
+	for in, want := range map[string]string{"United States Dollar - USD": "USD", "Euro - EUR": "EUR", " JPY ": "JPY",
+		"Bosnia and Herzegovina - Convertible Mark - BAM": "BAM", "": "", "Dollars": "", "usd": "", "X - ZZZ": ""} {
+		if got := harvestCurrency(in); got != want {
+			t.Errorf("harvestCurrency(%q) = %q, want %q", in, got, want)
+		}
+	}
+	cases := []struct {
+		name, format, file, currency string
+		assumed                      bool
+		rate                         int64
+	}{
+		{"harvest names it", FormatHarvest, "Date,Client,Task,Hours,Billable Rate,Currency\n2026-11-02,Dana,Design,1,5000,Japanese Yen - JPY\n", "JPY", false, 5000},
+		{"harvest rate alone", FormatHarvest, "Date,Client,Task,Hours,Billable Rate\n2026-11-02,Dana,Design,1,40.00\n", "USD", true, 4000},
+		{"harvest without money", FormatHarvest, "Date,Client,Task,Hours\n2026-11-02,Dana,Design,1\n", "", false, -1},
+		{"vadesk names it", FormatVadesk, "started_at,client,service,minutes,hourly_rate,currency\n2026-11-02T09:00:00Z,Dana,Design,30,1.500,BHD\n", "BHD", false, 1500},
+		{"vadesk rate alone", FormatVadesk, "started_at,client,service,minutes,hourly_rate\n2026-11-02T09:00:00Z,Dana,Design,30,40.00\n", "USD", true, 4000},
+		{"vadesk without money", FormatVadesk, "started_at,client,service,minutes\n2026-11-02T09:00:00Z,Dana,Design,30\n", "", false, -1},
+	}
+	for _, c := range cases {
+		f, err := readCSV(c.format, []byte(c.file))
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		im := importer{format: c.format, loc: time.UTC, currency: "USD", seen: map[string]int{}}
+		in, msg := im.parse(f.record(0))
+		rate := int64(-1)
+		if in.rate != nil {
+			rate = *in.rate
+		}
+		if msg != "" || in.currency != c.currency || in.currencyAssumed != c.assumed || rate != c.rate {
+			t.Errorf("%s: currency %q (assumed %v), rate %d, %q", c.name, in.currency, in.currencyAssumed, rate, msg)
+		}
 	}
 }

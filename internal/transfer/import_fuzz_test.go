@@ -81,7 +81,7 @@ func FuzzImportTimeEntries(f *testing.F) {
 			t.Fatalf("second import: %v", err)
 		}
 		if again.Imported != 0 || again.Skipped != res.Imported+res.Skipped || again.ErrorCount != res.ErrorCount ||
-			len(again.CreatedClients)+len(again.CreatedServices)+len(again.CreatedProjects) != 0 {
+			again.CreatedClientCount+again.CreatedServiceCount+again.CreatedProjectCount != 0 {
 			t.Fatalf("the same file again: %+v after %+v", again, res)
 		}
 	})
@@ -120,10 +120,17 @@ func checkResult(t *testing.T, res transfer.ImportResult, rows int) {
 		}
 		last = e.Row
 	}
-	for _, names := range [][]string{res.CreatedClients, res.CreatedServices, res.CreatedProjects} {
-		for _, n := range names {
+	for _, l := range []struct {
+		names []string
+		count int
+	}{{res.CreatedClients, res.CreatedClientCount}, {res.CreatedServices, res.CreatedServiceCount},
+		{res.CreatedProjects, res.CreatedProjectCount}, {res.UnmatchedPeople, res.UnmatchedPersonCount}} {
+		if len(l.names) != min(l.count, 100) {
+			t.Fatalf("%d names counted, %d listed", l.count, len(l.names))
+		}
+		for _, n := range l.names {
 			if n == "" || !utf8.ValidString(n) {
-				t.Fatalf("created %q", n)
+				t.Fatalf("listed %q", n)
 			}
 		}
 	}

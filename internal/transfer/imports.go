@@ -39,6 +39,12 @@ const MaxImportBytes = 10 << 20
 // row is wrong says so in the first thousand.
 const maxImportErrors = 1000
 
+// maxImportNames bounds each list of names an answer carries (clients,
+// services and projects created, people not matched): a file of a hundred
+// thousand rows may name as many, and the answer is read by a person. The
+// counts beside the lists are always exact.
+const maxImportNames = 100
+
 // defaultService is the service of Toggl entries without a project.
 const defaultService = "General"
 
@@ -56,14 +62,27 @@ type ImportResult struct {
 	Imported int
 	// Skipped rows were imported before (by an earlier run of the same
 	// file) or are entries this practice already has (its own export).
-	Skipped           int
-	Errors            []RowError
-	ErrorCount        int
-	CreatedClients    []string
-	CreatedServices   []string
-	CreatedProjects   []string
-	UnmatchedPeople   []string
-	InvoicedElsewhere int
+	Skipped    int
+	Errors     []RowError
+	ErrorCount int
+	// The lists name the first maxImportNames of each; the counts are all.
+	CreatedClients       []string
+	CreatedClientCount   int
+	CreatedServices      []string
+	CreatedServiceCount  int
+	CreatedProjects      []string
+	CreatedProjectCount  int
+	UnmatchedPeople      []string
+	UnmatchedPersonCount int
+	InvoicedElsewhere    int
+}
+
+// listName counts name and lists it while the list is short.
+func listName(names *[]string, count *int, name string) {
+	*count++
+	if len(*names) < maxImportNames {
+		*names = append(*names, name)
+	}
 }
 
 // errDryRun rolls back a dry run's transaction.
@@ -105,6 +124,11 @@ type importer struct {
 // rate (a service the import created). Work a row says was invoiced
 // elsewhere comes in as not billable, with the invoice named in the
 // internal note, so it is never billed twice.
+//
+// Money is never converted: a row in a currency (vadesk's currency column,
+// Harvest's Currency, or the practice's for a rate without one) other than
+// its client's is listed with the reason and left out, and a client the
+// import creates bills in its first row's currency.
 func (s *Service) ImportTimeEntries(ctx context.Context, format string, data []byte, dryRun bool) (ImportResult, error) {
 	sc, ok := tenant.From(ctx)
 	if !ok {
@@ -228,6 +252,11 @@ func (im *importer) row(r record) (string, error) {
 	if err != nil || cl == nil {
 		return msgOf(err)
 	}
+	if in.currency != "" && in.currency != cl.Currency {
+		// Checked before the row's service or project is made, so a row
+		// left out leaves nothing behind.
+		return currencyMismatch(in, cl), nil
+	}
 	svc, err := im.service(in.service)
 	if err != nil || svc == nil {
 		return msgOf(err)
@@ -296,6 +325,17 @@ func (im *importer) row(r record) (string, error) {
 	return "", nil
 }
 
+// currencyMismatch says why a row in another currency than its client's
+// is left out.
+func currencyMismatch(in parsed, cl *clients.Client) string {
+	what := "is in " + in.currency
+	if in.currencyAssumed {
+		what = "has a rate read as " + in.currency + " (the practice's currency; the file names none)"
+	}
+	return fmt.Sprintf("%s but client %q bills in %s; vadesk never converts money: import it for a client that bills in %s",
+		what, cl.Name, cl.Currency, in.currency)
+}
+
 // msgOf turns a validation error into a row message; others stay errors.
 func msgOf(err error) (string, error) {
 	if ae, ok := apperr.As(err); ok && ae.Kind == apperr.KindInvalid {
@@ -344,9 +384,13 @@ type parsed struct {
 	billable, billableSet bool
 	billableMinutes       *int64
 	rate                  *int64
-	currency              string
-	invoiced              string // non-empty when invoiced elsewhere: ": INV-1" or ""
-	tags                  string
+	// currency is what the row's money is in: its own column, or for a
+	// rate without one the practice's (currencyAssumed); "" when the row
+	// carries no money.
+	currency        string
+	currencyAssumed bool
+	invoiced        string // non-empty when invoiced elsewhere: ": INV-1" or ""
+	tags            string
 }
 
 // parse reads one record as its format says.
@@ -354,6 +398,7 @@ func (im *importer) parse(r record) (parsed, string) {
 	var in parsed
 	var problems []string
 	bad := func(format string, args ...any) { problems = append(problems, fmt.Sprintf(format, args...)) }
+	started := false // in.start was read
 	in.client = r[fClient]
 	in.service = r[fService]
 	in.project = r[fProject]
@@ -388,7 +433,7 @@ func (im *importer) parse(r record) (parsed, string) {
 		case !okT:
 			bad("start time %q is not a time of day", r[fStartTime])
 		default:
-			in.start = time.Date(day.Year(), day.Month(), day.Day(), h, m, sec, 0, im.loc)
+			in.start, started = time.Date(day.Year(), day.Month(), day.Day(), h, m, sec, 0, im.loc), true
 		}
 		in.minutes = im.minutes(r[fDuration], "duration", bad)
 	case FormatHarvest:
@@ -399,7 +444,7 @@ func (im *importer) parse(r record) (parsed, string) {
 		} else {
 			// Harvest keeps no time of day: noon keeps the entry on its
 			// day whatever the practice's zone does around it.
-			in.start = time.Date(day.Year(), day.Month(), day.Day(), 12, 0, 0, 0, im.loc)
+			in.start, started = time.Date(day.Year(), day.Month(), day.Day(), 12, 0, 0, 0, im.loc), true
 		}
 		in.minutes = im.minutes(r[fHours], "hours", bad)
 		if v, set, ok := parseBool(r[fInvoiced]); !ok {
@@ -407,8 +452,17 @@ func (im *importer) parse(r record) (parsed, string) {
 		} else if set && v {
 			in.invoiced = " (Harvest)"
 		}
+		if v := r[fCurrency]; v != "" {
+			if in.currency = harvestCurrency(v); in.currency == "" {
+				bad("currency %q names no ISO 4217 code", v)
+			}
+		}
 		if r[fRate] != "" {
-			if v, ok := parseFixed(r[fRate], money.Lookup(im.currency).Digits); ok && v <= apperr.MaxMoney {
+			if in.currency == "" {
+				// The rate is money all the same: read as the practice's.
+				in.currency, in.currencyAssumed = im.currency, true
+			}
+			if v, ok := parseFixed(r[fRate], money.Lookup(in.currency).Digits); ok && v <= apperr.MaxMoney {
 				in.rate = &v
 			} else {
 				bad("billable rate %q is not an amount", r[fRate])
@@ -431,13 +485,19 @@ func (im *importer) parse(r record) (parsed, string) {
 		if err != nil {
 			bad("started_at %q is not an RFC 3339 time", r[fStartedAt])
 		}
-		in.start = t
+		in.start, started = t, err == nil
 		if n, err := strconv.ParseInt(r[fMinutes], 10, 64); err == nil {
 			in.minutes = n
 		} else {
 			bad("minutes %q is not a whole number", r[fMinutes])
 		}
 		in.currency = r[fCurrency]
+		if in.currency != "" && !isCurrency(in.currency) {
+			bad("currency %q is not an ISO 4217 code such as USD", in.currency)
+		}
+		if in.currency == "" && r[fRate] != "" {
+			in.currency, in.currencyAssumed = im.currency, true
+		}
 		digits := money.Lookup(in.currency).Digits
 		if v := r[fBillableMinutes]; v != "" {
 			if n, err := strconv.ParseInt(v, 10, 64); err == nil && n >= 0 && n <= 10*worklog.MaxMinutes {
@@ -462,6 +522,9 @@ func (im *importer) parse(r record) (parsed, string) {
 		bad("has no service (column %s)", columnNames(im.format, []string{fService})[0])
 	}
 	in.start = in.start.UTC().Truncate(time.Second)
+	if started && !apperr.InYears(in.start) {
+		bad("starts in the year %d (UTC); dates must be in the years %d to %d", in.start.Year(), apperr.MinYear, apperr.MaxYear)
+	}
 	if len(problems) == 0 && (in.minutes < 1 || in.minutes > worklog.MaxMinutes) {
 		bad("lasts %d minutes; an entry lasts from 1 minute to a day (1440)", in.minutes)
 	}
@@ -520,7 +583,7 @@ func (im *importer) client(name, currency string) (*clients.Client, error) {
 		return nil, err
 	}
 	im.clients[k] = cl
-	im.res.CreatedClients = append(im.res.CreatedClients, name)
+	listName(&im.res.CreatedClients, &im.res.CreatedClientCount, name)
 	return cl, nil
 }
 
@@ -528,6 +591,20 @@ func isCurrency(s string) bool {
 	var c apperr.Check
 	c.Currency("currency", s)
 	return c.Err() == nil
+}
+
+// harvestCurrency reads the code of Harvest's Currency column, which names
+// it as "United States Dollar - USD"; a bare code will do. It returns ""
+// when v names no code vadesk knows.
+func harvestCurrency(v string) string {
+	v = strings.TrimSpace(v)
+	if i := strings.LastIndex(v, " - "); i >= 0 {
+		v = strings.TrimSpace(v[i+3:])
+	}
+	if !isCurrency(v) {
+		return ""
+	}
+	return v
 }
 
 // service finds a service by name or creates it, billable and without a
@@ -542,7 +619,7 @@ func (im *importer) service(name string) (*catalog.Service, error) {
 		return nil, err
 	}
 	im.services[k] = s
-	im.res.CreatedServices = append(im.res.CreatedServices, name)
+	listName(&im.res.CreatedServices, &im.res.CreatedServiceCount, name)
 	return s, nil
 }
 
@@ -572,7 +649,7 @@ func (im *importer) project(cl *clients.Client, name string) (*projects.Project,
 		return nil, err
 	}
 	im.projects[k] = p
-	im.res.CreatedProjects = append(im.res.CreatedProjects, cl.Name+": "+name)
+	listName(&im.res.CreatedProjects, &im.res.CreatedProjectCount, cl.Name+": "+name)
 	return p, nil
 }
 
@@ -624,7 +701,7 @@ func (im *importer) user(in parsed) int64 {
 	}
 	if !im.unknown[p] {
 		im.unknown[p] = true
-		im.res.UnmatchedPeople = append(im.res.UnmatchedPeople, strings.TrimSpace(in.person))
+		listName(&im.res.UnmatchedPeople, &im.res.UnmatchedPersonCount, strings.TrimSpace(in.person))
 	}
 	return im.userID
 }

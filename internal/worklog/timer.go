@@ -3,10 +3,12 @@ package worklog
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/vadesk/vadesk/internal/apperr"
+	"github.com/vadesk/vadesk/internal/projects"
 	"github.com/vadesk/vadesk/internal/store"
 	"github.com/vadesk/vadesk/internal/tenant"
 	"gorm.io/gorm"
@@ -91,6 +93,9 @@ func (s *Service) StartTimer(ctx context.Context, in TimerInput) (t Timer, stopp
 		if err != nil {
 			return err
 		}
+		if err := stillAssigned(tx, &c, sc, w); err != nil {
+			return err
+		}
 		if err := c.Err(); err != nil {
 			return err
 		}
@@ -113,9 +118,11 @@ func (s *Service) StartTimer(ctx context.Context, in TimerInput) (t Timer, stopp
 		if err := tx.Create(&t).Error; err != nil {
 			// The one running timer per user is the UNIQUE index's to keep.
 			// A row this transaction did not see was started at the same
-			// moment, or is for a client the caller no longer works for.
+			// moment, or (left by a version that did not stop timers when
+			// a client was taken away) is for a client the caller no longer
+			// works for: saving their clients again stops it.
 			if store.IsUnique(err) {
-				return apperr.Conflict("a timer of yours is already running (started at the same moment, or for a client you no longer work for); try again, or ask the owner")
+				return apperr.Conflict("a timer of yours is already running (started at the same moment, or for a client you no longer work for); try again, or ask the owner to save your clients again, which stops it")
 			}
 			return err
 		}
@@ -146,6 +153,39 @@ func (s *Service) StopTimer(ctx context.Context) (Entry, error) {
 	return e, err
 }
 
+// StopTimerOutside stops, inside tx, the running timer of the user userID
+// when its client is none of clientIDs, turning the time up to now into
+// their entry, and returns the entry's id (0 when no timer was stopped).
+// It is auth's TimerStopper: when the owner takes a client from an
+// assistant, the assistant's timer for it ends there, so they are never
+// left with a timer they can no longer see or stop. tx runs for the owner,
+// who sees every client, so the entry is written as for any timer.
+func (s *Service) StopTimerOutside(tx *gorm.DB, userID int64, clientIDs []int64) (int64, error) {
+	t, running, err := userTimer(tx, userID)
+	if err != nil || !running || slices.Contains(clientIDs, t.ClientID) {
+		return 0, err
+	}
+	e, err := stopTimer(tx, t, s.now())
+	return e.ID, err
+}
+
+// stillAssigned records on c when the restricted caller sc is no longer
+// given the client of w. sc was read when the request began: an owner
+// who took the client away in between stopped no timer (none ran yet), so
+// a timer started now would be one its user could not see.
+func stillAssigned(tx *gorm.DB, c *apperr.Check, sc tenant.Scope, w work) error {
+	if !sc.Restricted || c.Has("client_id") {
+		return nil
+	}
+	var n int64
+	err := tx.Raw("SELECT COUNT(*) FROM assistant_clients WHERE practice_id = ? AND user_id = ? AND client_id = ?",
+		sc.PracticeID, sc.UserID, w.ClientID).Scan(&n).Error
+	if err == nil && n == 0 {
+		c.Add("client_id", "does not exist")
+	}
+	return err
+}
+
 // stopTimer turns t into an entry at now and removes it. The work was
 // checked when the timer started, so a client or service archived since
 // does not throw the time away.
@@ -153,6 +193,18 @@ func stopTimer(tx *gorm.DB, t Timer, now time.Time) (Entry, error) {
 	minutes := TimerMinutes(now.Sub(t.StartedAt))
 	in := EntryInput{ClientID: &t.ClientID, ServiceID: &t.ServiceID, ProjectID: t.ProjectID, TaskID: t.TaskID,
 		StartedAt: &t.StartedAt, Minutes: &minutes, Billable: &t.Billable, Note: &t.Note}
+	// A task moved to another project while the timer ran takes the time
+	// with it: the entry is for the task where it is now, rather than a
+	// 422 that would leave a timer nobody can stop.
+	if t.TaskID != nil {
+		task, err := projects.GetTask(tx, *t.TaskID)
+		if err != nil {
+			return Entry{}, err
+		}
+		if task.ProjectID != nil {
+			in.ProjectID = task.ProjectID
+		}
+	}
 	e, err := createEntry(tx, in, t.UserID, fresh{})
 	if err != nil {
 		return Entry{}, err
