@@ -47,7 +47,72 @@ func bind(c echo.Context, dst any) error {
 	if dec.More() {
 		return apperr.BadRequest("the request body holds more than one JSON value")
 	}
-	return nil
+	return refuseNulls(body, dst)
+}
+
+// refuseNulls answers 422 for a top-level field sent as null that cannot
+// be null. encoding/json reads null into a pointer as "not sent", so
+// {"name": null} on a PATCH would silently change nothing where the client
+// meant to clear it, and the spec says such fields are never null. Fields
+// that may be cleared are Optional, which records the null for the
+// handler to judge.
+func refuseNulls(body []byte, dst any) error {
+	t := reflect.TypeOf(dst)
+	if t.Kind() != reflect.Pointer || t.Elem().Kind() != reflect.Struct || !bytes.Contains(body, []byte("null")) {
+		return nil
+	}
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(body, &fields); err != nil {
+		return nil // not an object: decoding it already succeeded into the struct's own rules
+	}
+	var c apperr.Check
+	for name, raw := range fields {
+		if string(bytes.TrimSpace(raw)) != "null" {
+			continue
+		}
+		if f, ok := jsonField(t.Elem(), name); ok && !nullable(f.Type) {
+			c.Add(name, "must not be null; leave it out to keep it as it is")
+		}
+	}
+	return c.Err()
+}
+
+// jsonField finds the field of struct type t that encoding/json fills from
+// the key name, looking into embedded structs as encoding/json does.
+func jsonField(t reflect.Type, name string) (reflect.StructField, bool) {
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if tag == "-" {
+			continue
+		}
+		if f.Anonymous && tag == "" && f.Type.Kind() == reflect.Struct {
+			if g, ok := jsonField(f.Type, name); ok {
+				return g, true
+			}
+			continue
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if tag == "" {
+			tag = f.Name
+		}
+		if strings.EqualFold(tag, name) {
+			return f, true
+		}
+	}
+	return reflect.StructField{}, false
+}
+
+// nullable reports whether a field of type t takes null as a value of its
+// own: Optional, and raw JSON the handler reads itself.
+func nullable(t reflect.Type) bool {
+	if t == reflect.TypeFor[json.RawMessage]() || t.Kind() == reflect.Interface {
+		return true
+	}
+	_, ok := reflect.New(t).Interface().(interface{ optional() })
+	return ok
 }
 
 func decodeError(err error) error {
@@ -101,6 +166,8 @@ type Optional[T any] struct {
 	Value T
 }
 
+func (*Optional[T]) optional() {}
+
 // UnmarshalJSON records that the field was present.
 func (o *Optional[T]) UnmarshalJSON(b []byte) error {
 	o.Set = true
@@ -115,6 +182,15 @@ func (o *Optional[T]) UnmarshalJSON(b []byte) error {
 // domain's "clear"), and a pointer to the value otherwise.
 func (o Optional[T]) Ptr() *T {
 	if !o.Set {
+		return nil
+	}
+	return &o.Value
+}
+
+// OrNil returns nil when the field was absent or null, for bodies where
+// both mean "none", and a pointer to the value otherwise.
+func (o Optional[T]) OrNil() *T {
+	if !o.Set || o.Null {
 		return nil
 	}
 	return &o.Value

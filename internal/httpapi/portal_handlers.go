@@ -266,14 +266,14 @@ func (h *portalHandler) tasks(c echo.Context) error {
 
 func (h *portalHandler) requestTask(c echo.Context) error {
 	var r struct {
-		Title       string  `json:"title"`
-		Description string  `json:"description"`
-		DueOn       *string `json:"due_on"`
+		Title       string           `json:"title"`
+		Description string           `json:"description"`
+		DueOn       Optional[string] `json:"due_on"` // null: no date, as when left out
 	}
 	if err := bind(c, &r); err != nil {
 		return err
 	}
-	t, err := h.svc.RequestTask(c.Request().Context(), portal.TaskRequest{Title: r.Title, Description: r.Description, DueOn: r.DueOn})
+	t, err := h.svc.RequestTask(c.Request().Context(), portal.TaskRequest{Title: r.Title, Description: r.Description, DueOn: r.DueOn.OrNil()})
 	if err != nil {
 		return err
 	}
