@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -740,4 +741,157 @@ func (tb *tab) rowHeaders(caption string) []string {
 		return [...wrap.querySelectorAll("tbody th[scope=row]")].map((th) => norm(th.firstChild && th.firstChild.textContent)); })()`,
 		&names, chromedp.WithPollingInterval(50*time.Millisecond)))
 	return names
+}
+
+// inFullJS is a function body (n bound) that answers why n cannot be seen
+// in full as the page stands, without scrolling, or "" when it can: it must
+// be inside the screen, not cut off by a box around it that scrolls or
+// clips, and not covered by something else (a sticky column, a header).
+const inFullJS = `
+	const desc = (e) => !e ? "nothing" : e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (typeof e.className === "string" && e.className ? "." + e.className.trim().split(/\s+/).join(".") : "") + (e.textContent ? " \"" + norm(e.textContent).slice(0, 30) + "\"" : "");
+	if (!shown(n)) return "it is not shown";
+	const r = n.getBoundingClientRect();
+	const box = (b) => "[" + [b.left, b.top, b.right, b.bottom].map(Math.round).join(", ") + "]";
+	const vw = document.documentElement.clientWidth, vh = window.innerHeight;
+	if (r.left < -0.5 || r.top < -0.5 || r.right > vw + 0.5 || r.bottom > vh + 0.5) return "it is at " + box(r) + ", outside the screen of " + vw + "×" + vh;
+	for (let p = n.parentElement; p && p !== document.body; p = p.parentElement) {
+		const cs = getComputedStyle(p);
+		if (cs.overflowX === "visible" && cs.overflowY === "visible") continue;
+		const b = p.getBoundingClientRect();
+		if (r.left < b.left - 0.5 || r.top < b.top - 0.5 || r.right > b.right + 0.5 || r.bottom > b.bottom + 0.5) return "it is at " + box(r) + ", cut off by " + desc(p) + " at " + box(b);
+	}
+	const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+	if (!top || (top !== n && !n.contains(top))) return "it is covered by " + desc(top);
+	return "";`
+
+// inFull fails the test unless the node loc finds can be seen in full as
+// the page stands: no sideways scroll, no menu to open, nothing on top. It
+// gives the page a moment (a view may settle its layout in the frame after
+// it is drawn), but does not scroll.
+func (tb *tab) inFull(what, loc string) {
+	tb.t.Helper()
+	var problem string
+	tb.run("find "+what, present(loc))
+	for deadline := time.Now().Add(2 * time.Second); ; {
+		tb.run("look at "+what, chromedp.Evaluate(onNode(loc, inFullJS), &problem))
+		if problem == "" || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if problem != "" {
+		tb.shot("NOT-IN-VIEW-" + fileSafe.ReplaceAllString(what, "-"))
+		tb.t.Errorf("%s cannot be seen without scrolling: %s", what, problem)
+	}
+}
+
+// tapInPlace clicks the middle of the node loc finds where it is, without
+// scrolling it into view first (as click does): what a person can press
+// on the screen as it is.
+func (tb *tab) tapInPlace(what, loc string) {
+	tb.t.Helper()
+	var pt []float64
+	tb.run("find "+what, present(loc), chromedp.Evaluate(onNode(loc, `const r = n.getClientRects()[0]; return [r.left + r.width / 2, r.top + r.height / 2];`), &pt))
+	tb.run("press "+what, chromedp.MouseClickXY(pt[0], pt[1]))
+}
+
+// scrollDownTo scrolls the page up or down (never sideways) so that the
+// node loc finds is in the middle of the screen.
+func (tb *tab) scrollDownTo(what, loc string) {
+	tb.t.Helper()
+	var ignored bool
+	tb.run("scroll to "+what, present(loc), chromedp.Evaluate(onNode(loc, `const r = n.getBoundingClientRect();
+		window.scrollBy(0, r.top + r.height / 2 - window.innerHeight / 2); return true;`), &ignored))
+}
+
+// links answers the names and addresses of the shown links inside the
+// element matched by css, once they read want (the app hides the links of
+// areas the server lacks a moment after it draws them).
+func (tb *tab) links(css string, want []string) [][2]string {
+	tb.t.Helper()
+	var got [][2]string
+	expr := `[...document.querySelectorAll(` + jsString(css+" a") + `)].filter((a) => a.getClientRects().length > 0).map((a) => [a.textContent.replace(/\s+/g, " ").trim(), a.getAttribute("href")])`
+	ctx, cancel := context.WithTimeout(tb.ctx, stepTimeout)
+	defer cancel()
+	for {
+		if err := chromedp.Run(ctx, chromedp.Evaluate(expr, &got)); err != nil {
+			tb.t.Fatalf("read the links of %s: %v", css, err)
+		}
+		names := make([]string, len(got))
+		for i, l := range got {
+			names[i] = l[0]
+		}
+		if strings.Join(names, "|") == strings.Join(want, "|") {
+			return got
+		}
+		select {
+		case <-ctx.Done():
+			tb.t.Fatalf("the links of %s read %q, want %q", css, names, want)
+			return nil
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// phoneNavigation checks at phone width that every entry of the main
+// navigation (named want, in order) is in full view, without a sideways
+// scroll, and that pressing each shows its page.
+func (tb *tab) phoneNavigation(want ...string) {
+	tb.t.Helper()
+	for _, l := range tb.links(`nav[aria-label="Main"]`, want) {
+		name, href := l[0], l[1]
+		loc := button("Main", name)
+		tb.inFull("the "+name+" link", loc)
+		tb.tapInPlace("the "+name+" link", loc)
+		tb.wait("show "+href, `document.documentElement.dataset.route === `+jsString(href))
+		tb.noSideways(name)
+	}
+}
+
+// phoneSettingsTabs checks at phone width that every tab of Settings
+// (named want, in order) is in full view at once, and that pressing each
+// shows its section with its tab marked and every tab still in view.
+func (tb *tab) phoneSettingsTabs(want ...string) {
+	tb.t.Helper()
+	tb.visit("/#/settings")
+	tb.seeHeading("Settings")
+	tabs := tb.links(".tabs", want)
+	for _, l := range tabs {
+		name, href := l[0], l[1]
+		tb.inFull("the "+name+" tab", button("Settings sections", name))
+		tb.tapInPlace("the "+name+" tab", button("Settings sections", name))
+		tb.wait("show "+href, `document.documentElement.dataset.route === `+jsString(href)+
+			` && document.querySelector(".tabs a[aria-current=page]")?.getAttribute("href") === `+jsString(href))
+		for _, other := range tabs {
+			tb.inFull("the "+other[0]+" tab on "+name, button("Settings sections", other[0]))
+		}
+		tb.noSideways("settings " + name)
+	}
+}
+
+// monthColumnInView checks that the table captioned caption shows the
+// column headed header (a month, e.g. "Nov 2026") without a sideways
+// scroll, once the page is scrolled down to the table.
+func (tb *tab) monthColumnInView(caption, header string) {
+	tb.t.Helper()
+	wrap := `[...document.querySelectorAll(".table-wrap")].find((w) => w.getAttribute("aria-label") === ` + jsString(caption) + `) || null`
+	th := `[...((` + wrap + `)?.querySelectorAll("thead th") || [])].find((th) => norm(th.textContent) === ` + jsString(header) + `) || null`
+	tb.scrollDownTo("the "+header+" column of "+caption, th)
+	tb.inFull("the "+header+" column of "+caption, th)
+}
+
+// firstRowInFull checks that every cell of the first row of the table
+// captioned caption, but the empty ones, can be seen at once without a
+// sideways scroll, once the page is scrolled down to the row.
+func (tb *tab) firstRowInFull(caption string) {
+	tb.t.Helper()
+	cells := `([...document.querySelectorAll(".table-wrap")].find((w) => w.getAttribute("aria-label") === ` + jsString(caption) + `)?.querySelectorAll("tbody tr:first-child > *") || [])`
+	var texts []string
+	tb.run("read the first row of "+caption, present(cells+`[0] || null`), chromedp.Evaluate(`(() => { `+findJS+` return [...`+cells+`].map((c) => norm(c.textContent)); })()`, &texts))
+	tb.scrollDownTo("the first row of "+caption, cells+`[0] || null`)
+	for i, text := range texts {
+		if text != "" {
+			tb.inFull(fmt.Sprintf("%q (cell %d of the first row of %s)", text, i+1, caption), cells+`[`+strconv.Itoa(i)+`] || null`)
+		}
+	}
 }

@@ -207,6 +207,7 @@ func TestJourneys(t *testing.T) {
 		b.shot("invoice-paid")
 
 		b.click("Main", "Invoices")
+		b.seeHeading("Invoices") // not the invoice's page, which shows its number too
 		b.see(invoiceNumber)
 		b.shot("invoices")
 		b.clean(t)
@@ -284,14 +285,30 @@ func TestJourneys(t *testing.T) {
 		c.click("", "Send request")
 		c.see("Your request")
 		c.shot("portal-tasks")
-		// The portal at phone width.
+		// The portal at phone width: every link in sight, and each invoice's
+		// figures and its PDF without a sideways scroll.
 		c.phone()
-		for _, p := range []struct{ path, heading string }{{"/#/", "Hello, Pat Smith"}, {"/#/invoices", "Invoices"}, {"/#/tasks", "Tasks"}} {
+		for _, p := range []struct{ path, heading string }{{"/#/", "Hello, Pat Smith"}, {"/#/invoices", "Invoices"}, {"/#/tasks", "Tasks"}, {"/#/time", "Time"}} {
 			c.visit(p.path)
 			c.seeHeading(p.heading)
 			c.noSideways("portal " + p.heading)
 			c.shot("phone-portal-" + slug(p.path))
 		}
+		c.visit("/#/")
+		c.seeHeading("Hello, Pat Smith")
+		c.phoneNavigation("Overview", "Tasks", "Time", "Invoices")
+		c.seeHeading("Invoices")
+		c.firstRowInFull("Invoices")
+		c.inFull("the PDF link", button("", "Download invoice "+invoiceNumber+" as PDF"))
+		c.visit("/#/time")
+		c.seeHeading("Time")
+		c.firstRowInFull("Time")
+		c.visit("/#/invoices")
+		c.click("", invoiceNumber)
+		c.seeHeading("Invoice " + invoiceNumber)
+		c.noSideways("portal invoice")
+		c.shot("phone-portal-invoice")
+		c.firstRowInFull("Lines")
 		c.desktop()
 		c.clean(t)
 
@@ -317,6 +334,19 @@ func TestJourneys(t *testing.T) {
 		b := owner.use(t)
 		b.phone()
 		defer b.desktop()
+		// Every link of the navigation and every tab of Settings is in
+		// sight at once (no sideways scroll, no hidden strip), and works.
+		b.visit("/#/")
+		b.seeHeading("Today")
+		b.phoneNavigation("Today", "Time", "Tasks", "Clients", "Invoices", "Reports", "Settings")
+		b.phoneSettingsTabs("Practice", "Services", "Invoicing", "Users", "API tokens", "Calendar", "Data")
+		// Lists show their figures without a sideways scroll.
+		b.visit("/#/")
+		b.seeHeading("Today")
+		b.firstRowInFull("Logged today")
+		b.visit("/#/invoices")
+		b.seeHeading("Invoices")
+		b.firstRowInFull("Invoices")
 		pages := []struct{ path, heading string }{
 			{"/#/", "Today"},
 			{"/#/time", "Time"},
@@ -345,6 +375,8 @@ func TestJourneys(t *testing.T) {
 		b.seeHeading("Invoice " + invoiceNumber)
 		b.noSideways("invoice page")
 		b.shot("phone-invoice")
+		b.firstRowInFull("Lines")
+		b.firstRowInFull("Payments")
 		b.clean(t)
 	})
 
@@ -416,6 +448,14 @@ func TestJourneys(t *testing.T) {
 		if n := a.nodeCount(`.tabs a[href="#/settings?tab=calendar"]`); n != 1 {
 			t.Error("the assistant's settings have no Calendar tab")
 		}
+		// At phone width, the assistant's links and tabs are all in sight.
+		a.phone()
+		a.visit("/#/")
+		a.seeHeading("Today")
+		a.phoneNavigation("Today", "Time", "Tasks", "Clients", "Settings")
+		a.phoneSettingsTabs("Practice", "Services", "API tokens", "Calendar")
+		a.shot("phone-assistant-settings")
+		a.desktop()
 		a.clean(t)
 	})
 
@@ -545,11 +585,14 @@ func TestJourneys(t *testing.T) {
 		b.row("Hours by service", "Email and inbox management")
 		b.shot("reports-custom-by-service")
 
+		// At phone width the hours table opens on the latest month, also
+		// when the period starts in January.
 		b.phone()
-		for _, p := range []string{"/#/reports", "/#/reports?period=this_year"} {
+		for _, p := range []string{"/#/reports", "/#/reports?period=this_year", "/#/reports?period=custom&from=" + firstOfLastMonth + "&to=" + today} {
 			b.visit(p)
 			b.seeHeading("Reports")
 			b.noSideways("reports " + p)
+			b.monthColumnInView("Hours by client", now.Format("Jan 2006"))
 			b.shot("phone-" + slug(p))
 		}
 		b.desktop()

@@ -96,12 +96,16 @@ export function empty(message, action) {
   return h("div", { class: "empty" }, h("p", null, message), action || null);
 }
 
-/** A table that scrolls sideways on narrow screens. */
+/**
+ * A table that scrolls sideways on narrow screens. With opts.stack, a phone
+ * shows each row as a small card of labelled cells instead (see .stack in
+ * app.css): for lists whose key figures would otherwise sit off-screen.
+ */
 export function table(headers, rows, opts = {}) {
   const cap = opts.caption ? h("caption", { class: opts.captionVisible ? "" : "sr-only" }, opts.caption) : null;
-  return h(
+  const wrap = h(
     "div",
-    { class: "table-wrap", tabindex: "0", role: "region", "aria-label": opts.caption || "Table" },
+    { class: ["table-wrap", opts.stack ? "stack" : ""], tabindex: "0", role: "region", "aria-label": opts.caption || "Table" },
     h(
       "table",
       { class: opts.class || "" },
@@ -123,6 +127,28 @@ export function table(headers, rows, opts = {}) {
       opts.foot ? h("tfoot", null, opts.foot) : null,
     ),
   );
+  if (opts.stack) stackable(wrap.querySelector("table"), headers);
+  return wrap;
+}
+
+// A stacked row's cells show their column's header as a label (the first
+// cell is the row's title and needs none). The parts also get their table
+// roles: some browsers drop a table's semantics once CSS changes how it is
+// displayed, and a screen reader should still read a table.
+function stackable(tbl, headers) {
+  const labels = headers.map((hd) => (typeof hd === "string" ? hd : hd.label));
+  const roles = { THEAD: "rowgroup", TBODY: "rowgroup", TFOOT: "rowgroup", TR: "row", TD: "cell" };
+  tbl.setAttribute("role", "table");
+  for (const el of tbl.querySelectorAll("thead, tbody, tfoot, tr, th, td")) {
+    el.setAttribute("role", el.tagName === "TH" ? (el.scope === "row" ? "rowheader" : "columnheader") : roles[el.tagName]);
+  }
+  for (const tr of tbl.querySelectorAll("tbody tr")) {
+    let col = 0;
+    for (const cell of tr.children) {
+      if (col > 0 && labels[col]) cell.dataset.label = labels[col];
+      col += cell.colSpan || 1;
+    }
+  }
 }
 
 /** A status badge. */

@@ -66,7 +66,7 @@ export async function invoicesList(ctx) {
             h("td", null, inv.due_date ? date(inv.due_date) : "—"),
           ),
         ),
-        { caption: "Invoices" },
+        { caption: "Invoices", stack: true },
       )
     : q.status || q.client
       ? empty("No invoices match these filters.")
@@ -265,7 +265,7 @@ export async function invoiceDetail(ctx) {
               : null,
           ),
         ),
-        { caption: "Lines" },
+        { caption: "Lines", stack: true },
       )
     : empty(draft ? "This draft has no lines. Add one below, or refresh it from work." : "No lines.");
 
@@ -411,7 +411,7 @@ function paymentsSection(ctx, inv, payments) {
             ),
           ),
         ),
-        { caption: "Payments" },
+        { caption: "Payments", stack: true },
       )
     : empty(inv.status === "void" ? "No payments." : "No payments yet.");
   const canPay = inv.status === "issued" || inv.status === "partially_paid";

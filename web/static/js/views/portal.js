@@ -139,7 +139,7 @@ async function timePage(ctx) {
       ? table(
           ["Date", "Service", "Note", { label: "Time", class: "num" }],
           entries.map((e) => h("tr", null, h("td", null, date(e.date)), h("td", null, e.service_name), h("td", { class: "wrap" }, e.note), h("td", { class: "num" }, duration(e.billable_minutes)))),
-          { caption: "Time" },
+          { caption: "Time", stack: true },
         )
       : empty("No time in this period."),
   );
@@ -167,7 +167,7 @@ async function invoicesPage() {
               h("td", null, i.due_date ? date(i.due_date) : ""),
             ),
           ),
-          { caption: "Invoices" },
+          { caption: "Invoices", stack: true },
         )
       : empty("No invoices yet."),
   );
@@ -191,7 +191,7 @@ async function invoicePage(ctx) {
       table(
         ["Description", { label: "Qty", class: "num" }, { label: "Price", class: "num" }, { label: "Amount", class: "num" }],
         (inv.lines || []).map((l) => h("tr", null, h("td", { class: "wrap" }, l.description), h("td", { class: "num" }, l.quantity_minutes != null ? duration(l.quantity_minutes) : l.quantity_milli != null ? number(l.quantity_milli / 1000, 3) : ""), h("td", { class: "num" }, money(l.unit_price, cur)), h("td", { class: "num" }, money(l.amount, cur)))),
-        { caption: "Lines" },
+        { caption: "Lines", stack: true },
       ),
       h(
         "dl",
@@ -206,7 +206,7 @@ async function invoicePage(ctx) {
         inv.status !== "void" ? [h("dt", { class: "grand" }, "Balance due"), h("dd", { class: "num grand" }, money(inv.balance_due, cur))] : null,
       ),
     ),
-    inv.payments && inv.payments.length ? section("Payments", table(["Date", { label: "Amount", class: "num" }], inv.payments.map((p) => h("tr", null, h("td", null, date(p.date)), h("td", { class: "num" }, money(p.amount, cur)))), { caption: "Payments" })) : null,
+    inv.payments && inv.payments.length ? section("Payments", table(["Date", { label: "Amount", class: "num" }], inv.payments.map((p) => h("tr", null, h("td", null, date(p.date)), h("td", { class: "num" }, money(p.amount, cur)))), { caption: "Payments", stack: true })) : null,
     inv.notes ? section("Notes", h("p", { class: "prewrap" }, inv.notes)) : null,
   );
 }

@@ -192,7 +192,7 @@ function hoursSection(rep, chartRep, by, weekly) {
   const tbl = table(
     [
       groupName,
-      ...cols.map((iv) => ({ label: monthLabel(iv.start), class: "num" })),
+      ...cols.map((iv) => ({ label: monthLabel(iv.start), class: "num month" })),
       { label: "Total", class: "num" },
       { label: "Billable", class: "num" },
       { label: "Value", class: "num" },
@@ -200,6 +200,7 @@ function hoursSection(rep, chartRep, by, weekly) {
     rows,
     { caption: title, foot, class: "report-table" },
   );
+  showLatestMonth(tbl);
 
   // The chart: weeks for a short period, months for a long one.
   const ccols = chartRep.intervals;
@@ -221,6 +222,26 @@ function hoursSection(rep, chartRep, by, weekly) {
     other,
   });
   return section(title, tbl, h("div", { class: "report-chart" }, chart));
+}
+
+// The months run from the oldest, and on a phone only a few of them fit: the
+// table opens scrolled to the latest month (the one people look for), the
+// older ones a swipe away. Only where the names column stays put (app.css
+// makes it sticky on narrow screens): scrolled without it, the numbers
+// would lose their names. It waits for the table to be laid out, which
+// happens once the view is on the page.
+function showLatestMonth(wrap) {
+  const seen = new ResizeObserver(() => {
+    const last = [...wrap.querySelectorAll("thead th.month")].at(-1);
+    if (!wrap.clientWidth || !last) return;
+    seen.disconnect();
+    const names = wrap.querySelector("thead th");
+    if (getComputedStyle(names).position !== "sticky") return;
+    const box = wrap.getBoundingClientRect();
+    const beyond = last.getBoundingClientRect().right - (box.left + wrap.clientLeft + wrap.clientWidth);
+    if (beyond > 0) wrap.scrollLeft += Math.ceil(beyond);
+  });
+  seen.observe(wrap);
 }
 
 function unbilledSection(rep) {

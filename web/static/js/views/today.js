@@ -132,7 +132,7 @@ export async function todayView(ctx) {
             todays.map((e) =>
               h("tr", null, h("td", null, time(e.started_at)), h("td", null, r.name("clients", e.client_id)), h("td", null, r.name("services", e.service_id)), h("td", { class: "wrap" }, e.note), h("td", { class: "num" }, duration(e.minutes))),
             ),
-            { caption: "Logged today" },
+            { caption: "Logged today", stack: true },
           )
         : empty("Nothing logged today yet.", linkButton("#/time", "Add time by hand")),
     ),
