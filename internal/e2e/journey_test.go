@@ -347,6 +347,15 @@ func TestJourneys(t *testing.T) {
 		b.visit("/#/invoices")
 		b.seeHeading("Invoices")
 		b.firstRowInFull("Invoices")
+		b.visit("/#/clients")
+		b.seeHeading("Clients")
+		b.firstRowInFull("Clients")
+		b.visit("/#/settings?tab=services")
+		b.seeHeading("Settings")
+		b.firstRowInFull("Services")
+		b.visit("/#/settings?tab=users")
+		b.seeHeading("Settings")
+		b.firstRowInFull("Users")
 		pages := []struct{ path, heading string }{
 			{"/#/", "Today"},
 			{"/#/time", "Time"},
@@ -370,6 +379,21 @@ func TestJourneys(t *testing.T) {
 		b.seeHeading("Acme Realty")
 		b.noSideways("client page")
 		b.shot("phone-client")
+		for _, caption := range []string{"Hourly rates", "Recent time", "Invoices", "Portal users"} {
+			b.firstRowInFull(caption)
+		}
+		// An expense (not billed, so the reports below stay as they are),
+		// seen in full and deleted again.
+		b.open("Add expense")
+		b.fill("Add an expense", "Expense description", "Postage for the open house flyers")
+		b.fill("Add an expense", "Expense amount", "4.20")
+		b.fill("Add an expense", "Bill to the client", "false")
+		b.click("Add an expense", "Add expense")
+		b.see("Postage for the open house flyers")
+		b.firstRowInFull("Expenses")
+		b.click("Expenses", "Delete")
+		b.click("Expenses", "Delete") // the confirmation
+		b.see("No expenses")
 		b.visit("/#/invoices")
 		b.click("", invoiceNumber)
 		b.seeHeading("Invoice " + invoiceNumber)
@@ -455,6 +479,16 @@ func TestJourneys(t *testing.T) {
 		a.phoneNavigation("Today", "Time", "Tasks", "Clients", "Settings")
 		a.phoneSettingsTabs("Practice", "Services", "API tokens", "Calendar")
 		a.shot("phone-assistant-settings")
+		a.visit("/#/settings?tab=services")
+		a.seeHeading("Settings")
+		a.firstRowInFull("Services")
+		a.visit("/#/clients")
+		a.seeHeading("Clients")
+		a.firstRowInFull("Clients")
+		a.click("", "Acme Realty")
+		a.seeHeading("Acme Realty")
+		a.noSideways("the assistant's client page")
+		a.firstRowInFull("Recent time")
 		a.desktop()
 		a.clean(t)
 	})
@@ -477,6 +511,9 @@ func TestJourneys(t *testing.T) {
 			t.Errorf("new token = %q", tok)
 		}
 		b.shot("settings-tokens")
+		b.phone()
+		b.firstRowInFull("API tokens")
+		b.desktop()
 		b.clean(t)
 	})
 
@@ -595,6 +632,13 @@ func TestJourneys(t *testing.T) {
 			b.monthColumnInView("Hours by client", now.Format("Jan 2006"))
 			b.shot("phone-" + slug(p))
 		}
+		// The other reports are lists of clients: each client's figures
+		// in sight at once.
+		b.visit("/#/reports")
+		b.seeHeading("Reports")
+		for _, caption := range []string{"Unbilled work by client", "Owed to you by client", "Revenue by month", "Revenue by client"} {
+			b.firstRowInFull(caption)
+		}
 		b.desktop()
 		b.clean(t)
 	})
@@ -663,6 +707,9 @@ func TestJourneys(t *testing.T) {
 		}
 		b.click("", "Copy")
 		b.shot("calendar-link")
+		b.phone()
+		b.firstRowInFull("Calendar links")
+		b.desktop()
 		res, err := http.Get(feed)
 		if err != nil {
 			t.Fatal(err)

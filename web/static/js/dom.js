@@ -99,7 +99,9 @@ export function empty(message, action) {
 /**
  * A table that scrolls sideways on narrow screens. With opts.stack, a phone
  * shows each row as a small card of labelled cells instead (see .stack in
- * app.css): for lists whose key figures would otherwise sit off-screen.
+ * app.css): for lists whose key figures would otherwise sit off-screen. A
+ * header may name its cells differently on a card ({label: "Default",
+ * card: "Default rate"}), where the other columns' names are not in sight.
  */
 export function table(headers, rows, opts = {}) {
   const cap = opts.caption ? h("caption", { class: opts.captionVisible ? "" : "sr-only" }, opts.caption) : null;
@@ -132,17 +134,18 @@ export function table(headers, rows, opts = {}) {
 }
 
 // A stacked row's cells show their column's header as a label (the first
-// cell is the row's title and needs none). The parts also get their table
-// roles: some browsers drop a table's semantics once CSS changes how it is
+// cell is the row's title and needs none); so do a footer's, whose totals
+// would otherwise be bare figures. The parts also get their table roles:
+// some browsers drop a table's semantics once CSS changes how it is
 // displayed, and a screen reader should still read a table.
 function stackable(tbl, headers) {
-  const labels = headers.map((hd) => (typeof hd === "string" ? hd : hd.label));
+  const labels = headers.map((hd) => (typeof hd === "string" ? hd : hd.card || hd.label));
   const roles = { THEAD: "rowgroup", TBODY: "rowgroup", TFOOT: "rowgroup", TR: "row", TD: "cell" };
   tbl.setAttribute("role", "table");
   for (const el of tbl.querySelectorAll("thead, tbody, tfoot, tr, th, td")) {
     el.setAttribute("role", el.tagName === "TH" ? (el.scope === "row" ? "rowheader" : "columnheader") : roles[el.tagName]);
   }
-  for (const tr of tbl.querySelectorAll("tbody tr")) {
+  for (const tr of tbl.querySelectorAll("tbody tr, tfoot tr")) {
     let col = 0;
     for (const cell of tr.children) {
       if (col > 0 && labels[col]) cell.dataset.label = labels[col];

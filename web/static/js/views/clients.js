@@ -56,7 +56,7 @@ export async function clientsList(ctx) {
         items.map((c) =>
           h("tr", null, h("td", null, h("a", { href: `#/clients/${c.id}` }, c.name)), h("td", null, c.company), h("td", null, c.email), h("td", null, statusBadge(c.status))),
         ),
-        { caption: "Clients" },
+        { caption: "Clients", stack: true },
       ),
     );
   };
@@ -144,7 +144,9 @@ export async function clientDetail(ctx) {
 
   const [r, hasInvoices, hasInvites] = await Promise.all([
     refs("services", "users"),
-    available("/invoices"),
+    // Invoices are the owner's: an assistant's probe answers 403, which
+    // available() reads as "there", and the page would fail on it.
+    owner ? available("/invoices") : Promise.resolve(false),
     owner ? available(`/clients/${id}/portal-users`) : Promise.resolve(false),
   ]);
 
@@ -311,7 +313,7 @@ async function ratesSection(ctx, c, services) {
   return section(
     "Rates",
     h("p", { class: "muted small" }, "What this client pays per hour for each service. Without a rate of its own, the service's default applies."),
-    active.length ? table(["Service", { label: "Default", class: "num" }, { label: "This client", class: "num" }, ""], rows, { caption: "Hourly rates" }) : empty("Add services in Settings first."),
+    active.length ? table(["Service", { label: "Default", class: "num", card: "Default rate" }, { label: "This client", class: "num", card: "This client's rate" }, ""], rows, { caption: "Hourly rates", stack: true }) : empty("Add services in Settings first."),
     active.length ? f : null,
   );
 }
@@ -444,7 +446,7 @@ async function recentTimeSection(ctx, c, r) {
           owner ? h("td", { class: "num" }, e.billable ? money(e.amount, e.currency) : h("span", { class: "muted" }, "not billable")) : null,
         ),
       ),
-      { caption: "Recent time" },
+      { caption: "Recent time", stack: true },
     ),
     h("p", null, h("a", { href: `#/time?client=${c.id}` }, "All time for this client")),
   );
@@ -634,7 +636,7 @@ async function expensesSection(ctx, c) {
               ),
             ),
           ),
-          { caption: "Expenses" },
+          { caption: "Expenses", stack: true },
         )
       : empty("No expenses. Costs you pay for this client (software, postage) go here, to be billed with your time."),
     h("details", { class: "add" }, h("summary", null, "Add expense"), f),
@@ -659,7 +661,7 @@ async function invoicesSection(ctx, c) {
           h("td", { class: "num" }, inv.status === "void" ? "—" : money(inv.balance_due, inv.currency)),
         ),
       ),
-      { caption: "Invoices" },
+      { caption: "Invoices", stack: true },
     ),
   );
 }
@@ -739,7 +741,7 @@ async function portalSection(ctx, c) {
   return section(
     "Client portal",
     h("p", { class: "muted small" }, "People at this client can log in to see their tasks, time and invoices, and ask for new tasks."),
-    rows.length ? table(["Name", "Email", "Access", ""], rows, { caption: "Portal users" }) : empty("No one from this client has portal access yet."),
+    rows.length ? table(["Name", "Email", "Access", ""], rows, { caption: "Portal users", stack: true }) : empty("No one from this client has portal access yet."),
     f,
     out,
   );

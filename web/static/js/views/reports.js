@@ -279,10 +279,11 @@ function unbilledSection(rep) {
       title: "Unbilled money per client",
       items: list.map((c) => ({ label: c.client_name, value: c.total, text: money(c.total, c.currency), href: `#/clients/${c.client_id}` })),
     }),
-    table(["Client", { label: "Entries", class: "num" }, { label: "Billable time", class: "num" }, { label: "Time", class: "num" }, { label: "Expenses", class: "num" }, { label: "Total", class: "num" }, ""], rows, {
+    table(["Client", { label: "Entries", class: "num" }, { label: "Billable time", class: "num" }, { label: "Time", class: "num", card: "Time amount" }, { label: "Expenses", class: "num" }, { label: "Total", class: "num" }, ""], rows, {
       caption: "Unbilled work by client",
       foot,
       class: "report-table",
+      stack: true,
     }),
   );
 }
@@ -338,6 +339,7 @@ function agingSection(rep) {
       caption: "Owed to you by client",
       foot,
       class: "report-table",
+      stack: true,
     }),
   );
 }
@@ -380,14 +382,14 @@ function revenueSection(rep) {
             h("td", { class: "num" }, c.effective_hourly_rate === null || c.effective_hourly_rate === undefined ? "—" : money(c.effective_hourly_rate, c.currency)),
           ),
         ),
-        { caption: "Revenue by client", captionVisible: true, class: "report-table" },
+        { caption: "Revenue by client", captionVisible: true, class: "report-table", stack: true },
       )
     : null;
   return section(
     "Revenue",
     h("p", { class: "muted small" }, "Invoiced counts invoices by their issue date; paid counts payments by the day they came in. Paid per hour is what a client paid of this period's invoices for each hour billed on them."),
     h("div", { class: "report-chart" }, chart),
-    table(["Month", { label: "Invoiced", class: "num" }, { label: "Paid", class: "num" }], monthRows, { caption: "Revenue by month", foot: monthFoot, class: "report-table" }),
+    table(["Month", { label: "Invoiced", class: "num" }, { label: "Paid", class: "num" }], monthRows, { caption: "Revenue by month", foot: monthFoot, class: "report-table", stack: true }),
     clientTable,
   );
 }

@@ -208,7 +208,7 @@ async function servicesTab(ctx) {
   return section(
     "Services",
     h("p", { class: "muted small" }, owner ? "What you sell, with the hourly rate that applies unless a client or project has its own." : "What the practice sells; pick one when you log time."),
-    items.length ? table(["Service", owner ? { label: "Default rate", class: "num" } : null, "Status", ""].filter(Boolean), rows, { caption: "Services" }) : empty("No services yet."),
+    items.length ? table(["Service", owner ? { label: "Default rate", class: "num" } : null, "Status", ""].filter(Boolean), rows, { caption: "Services", stack: true }) : empty("No services yet."),
     add,
   );
 }
@@ -307,7 +307,7 @@ async function usersTab(ctx) {
   return section(
     "Users",
     h("p", { class: "muted small" }, "Assistants log time and work tasks for the clients you give them; they never see rates, invoices or settings."),
-    table(["Name", "Email", "Role", "Clients", ""], rows, { caption: "Users" }),
+    table(["Name", "Email", "Role", "Clients", ""], rows, { caption: "Users", stack: true }),
     h("details", { class: "add" }, h("summary", null, "Add an assistant"), f),
   );
 }
@@ -362,7 +362,7 @@ async function tokensTab(ctx) {
                 ),
               ),
             ),
-            { caption: "API tokens" },
+            { caption: "API tokens", stack: true },
           )
         : empty("No API tokens. Tokens let other programs use the vadesk API as you."),
     );
@@ -437,7 +437,7 @@ async function calendarTab(ctx) {
                 ),
               ),
             ),
-            { caption: "Calendar links" },
+            { caption: "Calendar links", stack: true },
           )
         : empty("No calendar links yet. Make one to see your tasks' due dates in your calendar."),
     );

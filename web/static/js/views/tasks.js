@@ -152,8 +152,8 @@ export async function taskDetail(ctx) {
       entries.length
         ? table(
             ["Date", "Note", { label: "Time", class: "num" }, ctx.app.isOwner ? { label: "Amount", class: "num" } : null].filter(Boolean),
-            entries.map((e) => h("tr", null, h("td", null, weekday(dayOf(e.started_at))), h("td", null, e.note), h("td", { class: "num" }, duration(e.minutes)), ctx.app.isOwner ? h("td", { class: "num" }, money(e.amount, e.currency)) : null)),
-            { caption: "Time on this task" },
+            entries.map((e) => h("tr", null, h("td", null, weekday(dayOf(e.started_at))), h("td", { class: "wrap" }, e.note), h("td", { class: "num" }, duration(e.minutes)), ctx.app.isOwner ? h("td", { class: "num" }, money(e.amount, e.currency)) : null)),
+            { caption: "Time on this task", stack: true },
           )
         : empty("No time logged on this task yet."),
     ),
