@@ -106,8 +106,8 @@ type Service struct {
 	now      func() time.Time
 	throttle *throttle
 	tokens   *tokenCache
-	// stopTimer ends an assistant's timer for a client taken from them
-	// (StopTimersWith); nil stops none.
+	// stopTimer ends a staff user's timer when they are disabled or its
+	// client is taken from them (StopTimersWith); nil stops none.
 	stopTimer TimerStopper
 }
 

@@ -215,14 +215,22 @@ func (s *Service) UpdateMember(ctx context.Context, id int64, in MemberInput) (M
 				return err
 			}
 			detail["client_ids"] = *in.Clients
-			if s.stopTimer != nil {
-				entryID, err := s.stopTimer(tx, u.ID, *in.Clients)
-				if err != nil {
-					return err
-				}
-				if entryID != 0 {
-					detail["stopped_timer_entry_id"] = entryID
-				}
+		}
+		// A timer runs only for a client the user still works for, and
+		// not at all for a disabled user, who can neither see nor stop it:
+		// disabling stops it as taking every client away would. A timer
+		// left by a version before this is stopped on the next save.
+		keep := in.Clients
+		if in.Disabled != nil && *in.Disabled {
+			keep = &[]int64{}
+		}
+		if keep != nil && s.stopTimer != nil {
+			entryID, err := s.stopTimer(tx, u.ID, *keep)
+			if err != nil {
+				return err
+			}
+			if entryID != 0 {
+				detail["stopped_timer_entry_id"] = entryID
 			}
 		}
 		if err := audit.Record(ctx, tx, action, "user", u.ID, detail); err != nil {
@@ -240,13 +248,14 @@ func (s *Service) UpdateMember(ctx context.Context, id int64, in MemberInput) (M
 }
 
 // TimerStopper stops, inside tx, the running timer of the user userID when
-// it runs for none of clientIDs, and returns the id of the entry it became
-// (0 when nothing was stopped). tx runs for the owner.
+// it runs for none of clientIDs (so an empty list stops any), and returns
+// the id of the entry it became (0 when nothing was stopped). tx runs for
+// the owner.
 type TimerStopper func(tx *gorm.DB, userID int64, clientIDs []int64) (entryID int64, err error)
 
-// StopTimersWith has UpdateMember stop an assistant's running timer through
-// fn, in the same transaction, when the owner's new list of their clients
-// leaves out the timer's client. An assistant sees nothing of a client that
+// StopTimersWith has UpdateMember stop a staff user's running timer through
+// fn, in the same transaction, when the owner disables them or their new
+// list of clients leaves out the timer's client. An assistant sees nothing of a client that
 // is not theirs, their timer included, so a timer left running would be
 // one they could neither see nor stop, and that blocked their next. The
 // worklog package owns timers; set it before s serves requests.

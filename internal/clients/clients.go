@@ -6,10 +6,13 @@ import (
 	"context"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/vadesk/vadesk/internal/apperr"
 	"github.com/vadesk/vadesk/internal/money"
 	"github.com/vadesk/vadesk/internal/store"
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
 	"gorm.io/gorm"
 )
 
@@ -59,9 +62,15 @@ type Filter struct {
 	Limit   int
 }
 
-// List returns clients in id order (stable for cursors).
+// List returns clients in id order (stable for cursors). The query
+// matches regardless of case in every script, accents kept: SQLite's LIKE
+// folds ASCII only, so a query outside ASCII is matched in Go (see search).
 func (s *Clients) List(ctx context.Context, f Filter) ([]Client, error) {
-	q := s.st.Read(ctx).Order("id").Where("id > ?", f.AfterID).Limit(f.Limit)
+	db := s.st.Read(ctx)
+	if !isASCII(f.Query) {
+		return search(db, f)
+	}
+	q := db.Order("id").Where("id > ?", f.AfterID).Limit(f.Limit)
 	if f.Query != "" {
 		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(f.Query) + "%"
 		q = q.Where(`(name LIKE ? ESCAPE '\' OR company LIKE ? ESCAPE '\' OR email LIKE ? ESCAPE '\')`, like, like, like)
@@ -71,6 +80,58 @@ func (s *Clients) List(ctx context.Context, f Filter) ([]Client, error) {
 	}
 	var out []Client
 	return out, store.Translate(q.Find(&out).Error)
+}
+
+// searchBatch is how many clients search reads at a time.
+const searchBatch = 500
+
+// search is List for a query outside ASCII. It reads the name, company
+// and e-mail of the clients after f.AfterID in id order, a batch at a
+// time, and keeps those whose Unicode case folding (in NFC, so a
+// decomposed é is an é) contains the query's, until f.Limit match: a
+// practice has a few thousand clients at most, and no SQL this app can
+// count on folds case beyond ASCII. The scope narrows every read as it
+// does List's.
+func search(db *gorm.DB, f Filter) ([]Client, error) {
+	fold := cases.Fold()
+	key := func(s string) string { return fold.String(norm.NFC.String(s)) }
+	want := key(f.Query)
+	var ids []int64
+	for after := f.AfterID; len(ids) < f.Limit; {
+		var batch []Client
+		q := db.Select("id", "name", "company", "email").Where("id > ?", after).Order("id").Limit(searchBatch)
+		if f.Status != "" {
+			q = q.Where("status = ?", f.Status)
+		}
+		if err := q.Find(&batch).Error; err != nil {
+			return nil, store.Translate(err)
+		}
+		for _, c := range batch {
+			if strings.Contains(key(c.Name), want) || strings.Contains(key(c.Company), want) || strings.Contains(key(c.Email), want) {
+				if ids = append(ids, c.ID); len(ids) == f.Limit {
+					break
+				}
+			}
+		}
+		if len(batch) < searchBatch {
+			break
+		}
+		after = batch[len(batch)-1].ID
+	}
+	var out []Client
+	if len(ids) == 0 {
+		return out, nil
+	}
+	return out, store.Translate(db.Where("id IN ?", ids).Order("id").Find(&out).Error)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // Get returns one client.

@@ -491,9 +491,8 @@ func (s *Service) Update(ctx context.Context, clientID, id int64, in Input) (Ret
 		from := max(next, r.FirstPeriod())
 		if in.EffectiveFrom != nil {
 			from = *in.EffectiveFrom
-			if _, err := time.Parse(PeriodLayout, from); err != nil {
-				c.Add("effective_from", "must be a period as YYYY-MM")
-			} else if earliest := max(next, r.FirstPeriod()); from < earliest {
+			checkPeriod(&c, "effective_from", from)
+			if earliest := max(next, r.FirstPeriod()); !c.Has("effective_from") && from < earliest {
 				c.Add("effective_from", "must be %s or later: a period that has begun keeps its terms", earliest)
 			}
 		}
@@ -604,10 +603,17 @@ func lastDay(period string) string {
 	return periodStart(period).AddDate(0, 1, -1).Format(apperr.DateLayout)
 }
 
-// checkPeriod reads a YYYY-MM period for field.
+// checkPeriod reads a YYYY-MM period for field, of the years
+// apperr.MinYear to apperr.MaxYear like every date: beyond them a period
+// is a typo or a probe, and periods are compared as strings, so one past
+// 9999 would sort before the months it follows.
 func checkPeriod(c *apperr.Check, field, v string) {
-	if _, err := time.Parse(PeriodLayout, v); err != nil || len(v) != 7 {
+	t, err := time.Parse(PeriodLayout, v)
+	switch {
+	case err != nil || len(v) != 7:
 		c.Add(field, "must be a month as YYYY-MM")
+	case !apperr.InYears(t):
+		c.Add(field, "must be a month in the years %d to %d", apperr.MinYear, apperr.MaxYear)
 	}
 }
 

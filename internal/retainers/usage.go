@@ -166,15 +166,32 @@ const retainedWork = `t.practice_id = ? AND t.client_id = ? AND t.billable = 1
 // to the client's entries by a range on (practice_id, client_id,
 // started_at), as the hours report does.
 func usedMinutes(db *gorm.DB, r Retainer, loc *time.Location, periods []string) ([]int64, error) {
+	used := make([]int64, len(periods))
+	// A retainer with rollover from 1900 asked for 2999 spans some 13,000
+	// months, three bound parameters each: more than SQLite takes in one
+	// statement, so the months go in batches.
+	for lo := 0; lo < len(periods); lo += usageBatch {
+		if err := usedBatch(db, r, loc, periods, lo, min(lo+usageBatch, len(periods)), used); err != nil {
+			return nil, err
+		}
+	}
+	return used, nil
+}
+
+// usageBatch is how many months one usage query bounds.
+const usageBatch = 2000
+
+// usedBatch adds to used the minutes of periods[from:to].
+func usedBatch(db *gorm.DB, r Retainer, loc *time.Location, periods []string, from, to int, used []int64) error {
 	var sb strings.Builder
-	args := make([]any, 0, 3*len(periods)+2)
+	args := make([]any, 0, 3*(to-from)+2)
 	sb.WriteString("WITH b(i, lo, hi) AS (VALUES ")
-	for i, p := range periods {
-		if i > 0 {
+	for i := from; i < to; i++ {
+		if i > from {
 			sb.WriteByte(',')
 		}
 		sb.WriteString("(?,?,?)")
-		lo, hi := bounds(p, loc)
+		lo, hi := bounds(periods[i], loc)
 		args = append(args, i, lo, hi)
 	}
 	sb.WriteString(`)
@@ -184,21 +201,20 @@ GROUP BY b.i, t.service_id`)
 	args = append(args, r.PracticeID, r.ClientID)
 	rows, err := db.Raw(sb.String(), args...).Rows()
 	if err != nil {
-		return nil, fmt.Errorf("retainers: usage: %w", store.Translate(err))
+		return fmt.Errorf("retainers: usage: %w", store.Translate(err))
 	}
 	defer rows.Close()
-	used := make([]int64, len(periods))
 	for rows.Next() {
 		var i int
 		var service, minutes int64
 		if err := rows.Scan(&i, &service, &minutes); err != nil {
-			return nil, fmt.Errorf("retainers: usage: %w", err)
+			return fmt.Errorf("retainers: usage: %w", err)
 		}
 		if t, _ := r.TermsFor(periods[i]); t.covers(service) {
 			used[i] += minutes
 		}
 	}
-	return used, store.Translate(rows.Err())
+	return store.Translate(rows.Err())
 }
 
 // overageAmount is overage minutes at the overage rate, rounded half up

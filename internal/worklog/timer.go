@@ -157,8 +157,9 @@ func (s *Service) StopTimer(ctx context.Context) (Entry, error) {
 // when its client is none of clientIDs, turning the time up to now into
 // their entry, and returns the entry's id (0 when no timer was stopped).
 // It is auth's TimerStopper: when the owner takes a client from an
-// assistant, the assistant's timer for it ends there, so they are never
-// left with a timer they can no longer see or stop. tx runs for the owner,
+// assistant, or disables a user (an empty clientIDs), the timer ends
+// there, so nobody is left with a timer they can no longer see or stop
+// (a disabled user's would otherwise run until capped). tx runs for the owner,
 // who sees every client, so the entry is written as for any timer.
 func (s *Service) StopTimerOutside(tx *gorm.DB, userID int64, clientIDs []int64) (int64, error) {
 	t, running, err := userTimer(tx, userID)
