@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/vadesk/vadesk/internal/apperr"
-	"github.com/vadesk/vadesk/internal/projects"
 	"github.com/vadesk/vadesk/internal/store"
 	"github.com/vadesk/vadesk/internal/tenant"
 	"gorm.io/gorm"
@@ -195,18 +194,8 @@ func stopTimer(tx *gorm.DB, t Timer, now time.Time) (Entry, error) {
 	in := EntryInput{ClientID: &t.ClientID, ServiceID: &t.ServiceID, ProjectID: t.ProjectID, TaskID: t.TaskID,
 		StartedAt: &t.StartedAt, Minutes: &minutes, Billable: &t.Billable, Note: &t.Note}
 	// A task moved to another project while the timer ran takes the time
-	// with it: the entry is for the task where it is now, rather than a
-	// 422 that would leave a timer nobody can stop.
-	if t.TaskID != nil {
-		task, err := projects.GetTask(tx, *t.TaskID)
-		if err != nil {
-			return Entry{}, err
-		}
-		if task.ProjectID != nil {
-			in.ProjectID = task.ProjectID
-		}
-	}
-	e, err := createEntry(tx, in, t.UserID, fresh{})
+	// with it, rather than a 422 that would leave a timer nobody can stop.
+	e, err := createEntry(tx, in, t.UserID, fresh{followTask: true})
 	if err != nil {
 		return Entry{}, err
 	}

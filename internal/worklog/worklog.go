@@ -101,7 +101,9 @@ func (r refs) projectBilling() string {
 
 // fresh says which references are new to the row, so an archived client or
 // service is refused for new work but does not block editing old work.
-type fresh struct{ client, service bool }
+// followTask has the work take its task's project as it is now, for time
+// recorded before the task moved (a running timer).
+type fresh struct{ client, service, followTask bool }
 
 // resolve loads what w refers to through tx and records on c every id that
 // does not exist for the caller or does not fit together (a project or task
@@ -144,7 +146,7 @@ func resolve(tx *gorm.DB, c *apperr.Check, w *work, f fresh) (refs, error) {
 			return r, err
 		case clientOK && t.ClientID != w.ClientID:
 			c.Add("task_id", "belongs to another client")
-		case t.ProjectID != nil && w.ProjectID == nil:
+		case t.ProjectID != nil && (w.ProjectID == nil || f.followTask):
 			w.ProjectID = t.ProjectID
 			r.task = &t
 		case t.ProjectID != nil && *t.ProjectID != *w.ProjectID:
