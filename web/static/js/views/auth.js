@@ -3,42 +3,7 @@
 import { post, ApiError } from "../api.js";
 import { h, section, pageHeader } from "../dom.js";
 import { field, form, FieldError } from "../forms.js";
-
-const COMMON_CURRENCIES = ["USD", "EUR", "GBP", "CAD", "AUD", "NZD", "CHF", "JPY", "SEK", "NOK", "DKK", "PLN", "INR", "PHP", "ZAR", "SGD", "HKD", "MXN", "BRL"];
-
-/** Time zones the browser knows, the browser's own first. */
-export function timeZoneOptions(selected) {
-  let zones = [];
-  try {
-    zones = Intl.supportedValuesOf("timeZone");
-  } catch (e) {
-    zones = ["UTC"];
-  }
-  if (!zones.includes("UTC")) zones = ["UTC", ...zones];
-  if (selected && !zones.includes(selected)) zones = [selected, ...zones];
-  return zones.map((z) => [z, z.replace(/_/g, " ")]);
-}
-
-/** Currencies: the common ones first, then every other ISO code. */
-export function currencyOptions(selected) {
-  let all = [];
-  try {
-    all = Intl.supportedValuesOf("currency");
-  } catch (e) {
-    all = [];
-  }
-  let names;
-  try {
-    names = new Intl.DisplayNames(["en"], { type: "currency" });
-  } catch (e) {
-    names = null;
-  }
-  const label = (c) => (names ? `${c} · ${names.of(c)}` : c);
-  const rest = all.filter((c) => !COMMON_CURRENCIES.includes(c));
-  const list = [...COMMON_CURRENCIES, ...rest];
-  if (selected && !list.includes(selected)) list.unshift(selected);
-  return list.map((c) => [c, label(c)]);
-}
+import { timeZoneOptions, currencyOptions } from "../widgets.js";
 
 function browserZone() {
   try {

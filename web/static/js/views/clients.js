@@ -7,9 +7,8 @@ import { h, s, mount, pageHeader, section, empty, table, badge, toast, linkButto
 import { field, form, changed, FieldError } from "../forms.js";
 import { money, duration, date, weekday, dayOf, today } from "../format.js";
 import { refs, serviceOptions } from "../refs.js";
-import { currencyOptions } from "./auth.js";
 import { setQuery } from "../router.js";
-import { statusBadge as invoiceStatus } from "./invoices.js";
+import { currencyOptions, invoiceStatusBadge } from "../widgets.js";
 
 export const ROUNDING = [
   [0, "No rounding"],
@@ -655,7 +654,7 @@ async function invoicesSection(ctx, c) {
           "tr",
           null,
           h("td", null, h("a", { href: `#/invoices/${inv.id}` }, inv.number || "Draft")),
-          h("td", null, invoiceStatus(inv)),
+          h("td", null, invoiceStatusBadge(inv)),
           h("td", null, inv.issue_date ? date(inv.issue_date) : "—"),
           h("td", { class: "num" }, money(inv.total, inv.currency)),
           h("td", { class: "num" }, inv.status === "void" ? "—" : money(inv.balance_due, inv.currency)),

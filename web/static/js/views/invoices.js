@@ -3,25 +3,11 @@
 // edit and issue; an issued invoice to download, pay and void.
 
 import { get, post, patch, del, listAll, ApiError } from "../api.js";
-import { h, mount, pageHeader, section, empty, table, badge, toast, linkButton, confirmButton } from "../dom.js";
+import { h, mount, pageHeader, section, empty, table, toast, linkButton, confirmButton } from "../dom.js";
 import { field, form, changed, FieldError } from "../forms.js";
 import { money, duration, date, today, monthStart, monthEnd, addDays, number, percentBP, dateTime } from "../format.js";
 import { refs, clientOptions } from "../refs.js";
-
-const STATUS = {
-  draft: ["Draft", "muted"],
-  issued: ["Issued", "info"],
-  partially_paid: ["Partly paid", "warn"],
-  paid: ["Paid", "ok"],
-  void: ["Void", "muted"],
-};
-
-/** The status of an invoice as a badge; "Overdue" wins when it applies. */
-export function statusBadge(inv) {
-  if (inv.overdue) return badge("Overdue", "bad");
-  const [label, kind] = STATUS[inv.status] || [inv.status, ""];
-  return badge(label, kind);
-}
+import { invoiceStatusBadge } from "../widgets.js";
 
 const FILTERS = [
   ["", "All"],
@@ -59,7 +45,7 @@ export async function invoicesList(ctx) {
             null,
             h("td", null, h("a", { href: `#/invoices/${inv.id}` }, inv.number || `Draft #${inv.id}`)),
             h("td", null, inv.client_name),
-            h("td", null, statusBadge(inv)),
+            h("td", null, invoiceStatusBadge(inv)),
             h("td", { class: "num" }, money(inv.total, inv.currency)),
             h("td", { class: "num" }, inv.status === "void" ? "—" : money(inv.balance_due, inv.currency)),
             h("td", null, inv.issue_date ? date(inv.issue_date) : "—"),
@@ -287,7 +273,7 @@ export async function invoiceDetail(ctx) {
     h(
       "div",
       { class: "card invoice-head" },
-      h("div", { class: "summary-top" }, statusBadge(inv), h("a", { href: `#/clients/${inv.client_id}` }, inv.client_name)),
+      h("div", { class: "summary-top" }, invoiceStatusBadge(inv), h("a", { href: `#/clients/${inv.client_id}` }, inv.client_name)),
       h(
         "dl",
         { class: "facts" },

@@ -6,7 +6,7 @@ import { get, post, listAll, ApiError } from "../api.js";
 import { h, pageHeader, section, empty, table, badge, toast } from "../dom.js";
 import { field, form, FieldError } from "../forms.js";
 import { money, duration, date, today, monthStart, addDays, number } from "../format.js";
-import { statusBadge } from "./invoices.js";
+import { invoiceStatusBadge } from "../widgets.js";
 
 const TASK_STATUS = { todo: "To do", in_progress: "In progress", waiting: "Waiting", done: "Done" };
 
@@ -68,7 +68,7 @@ async function overview() {
         ? h(
             "ul",
             { class: "plain-list" },
-            unpaid.map((i) => h("li", { class: "row-item" }, h("div", null, h("a", { href: `#/invoices/${i.id}` }, i.number), " ", statusBadge(i), h("div", { class: "muted small" }, i.due_date ? `due ${date(i.due_date)}` : "")), h("strong", { class: "num" }, money(i.balance_due, i.currency)), pdfLink(i))),
+            unpaid.map((i) => h("li", { class: "row-item" }, h("div", null, h("a", { href: `#/invoices/${i.id}` }, i.number), " ", invoiceStatusBadge(i), h("div", { class: "muted small" }, i.due_date ? `due ${date(i.due_date)}` : "")), h("strong", { class: "num" }, money(i.balance_due, i.currency)), pdfLink(i))),
           )
         : empty("Nothing to pay right now."),
     ),
@@ -159,7 +159,7 @@ async function invoicesPage() {
               "tr",
               null,
               h("td", null, h("a", { href: `#/invoices/${i.id}` }, i.number)),
-              h("td", null, statusBadge(i)),
+              h("td", null, invoiceStatusBadge(i)),
               h("td", { class: "num" }, money(i.total, i.currency)),
               h("td", { class: "num" }, i.status === "void" ? "—" : money(i.balance_due, i.currency)),
               h("td", { class: "actions-cell" }, pdfLink(i)),
@@ -183,7 +183,7 @@ async function invoicePage(ctx) {
     h(
       "div",
       { class: "card invoice-head" },
-      h("div", { class: "summary-top" }, statusBadge(inv)),
+      h("div", { class: "summary-top" }, invoiceStatusBadge(inv)),
       h("dl", { class: "facts" }, h("dt", null, "Period"), h("dd", null, `${date(inv.period_from)} – ${date(inv.period_to)}`), inv.issue_date ? [h("dt", null, "Issued"), h("dd", null, date(inv.issue_date))] : null, inv.due_date ? [h("dt", null, "Due"), h("dd", null, date(inv.due_date))] : null),
     ),
     section(

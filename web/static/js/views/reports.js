@@ -8,7 +8,7 @@ import { h, pageHeader, section, empty, table, linkButton } from "../dom.js";
 import { field, form, FieldError } from "../forms.js";
 import { money, moneyShort, duration, date, today, monthStart, monthEnd, addDays, weekday, settings } from "../format.js";
 import { stackedHours, moneyColumns, bars } from "../chart.js";
-import { stat, sumText } from "./today.js";
+import { stat, sumText, downloadLinks } from "../widgets.js";
 
 const PERIODS = [
   ["this_month", "This month"],
@@ -391,21 +391,6 @@ function revenueSection(rep) {
     h("div", { class: "report-chart" }, chart),
     table(["Month", { label: "Invoiced", class: "num" }, { label: "Paid", class: "num" }], monthRows, { caption: "Revenue by month", foot: monthFoot, class: "report-table", stack: true }),
     clientTable,
-  );
-}
-
-/** Download links for the exports of a period (or everything). */
-export function downloadLinks(p) {
-  const range = p ? qs({ from: p.from, to: p.to }) : "";
-  const link = (path, label, what) => h("li", null, h("a", { href: `/api/v1/exports/${path}`, class: "btn small", download: "" }, label), h("span", { class: "muted small" }, what));
-  return h(
-    "ul",
-    { class: "downloads plain-list" },
-    link(`time-entries.csv${range}`, "Time entries (CSV)", p ? "Every entry of the period, with rate, amount and invoice number." : "Every entry, with rate, amount and invoice number."),
-    link(`expenses.csv${range}`, "Expenses (CSV)", p ? "Expenses dated in the period." : "Every expense."),
-    link(`invoices.csv${range}`, "Invoices (CSV)", p ? "Invoices issued in the period, with totals and balances." : "Every issued invoice, with totals and balances."),
-    link(`invoices.zip${range}`, "Invoices with PDFs (ZIP)", "The same list and one PDF per invoice, for your accountant."),
-    p ? null : link("clients.csv", "Clients (CSV)", "Every client with contact details and terms."),
   );
 }
 

@@ -6,8 +6,7 @@ import { get, post, patch, del, qs, listAll, available, putFile } from "../api.j
 import { h, mount, pageHeader, section, empty, table, badge, toast, confirmButton } from "../dom.js";
 import { field, form, changed, showErrors, clearErrors, FieldError } from "../forms.js";
 import { money, dateTime, percentBP, configure } from "../format.js";
-import { timeZoneOptions, currencyOptions } from "./auth.js";
-import { downloadLinks } from "./reports.js";
+import { timeZoneOptions, currencyOptions, downloadLinks } from "../widgets.js";
 
 const TABS = [
   ["practice", "Practice"],

@@ -8,6 +8,7 @@ import { field, form } from "../forms.js";
 import { money, duration, clock, today, weekStart, addDays, dayOf, date, time } from "../format.js";
 import { refs, clientOptions, serviceOptions } from "../refs.js";
 import { weeklyHours, bars } from "../chart.js";
+import { stat, sumText } from "../widgets.js";
 
 const WEEKS = 8;
 
@@ -22,18 +23,6 @@ async function optional(promise, fallback) {
 
 function plural(n, word) {
   return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-
-/** One figure of a row of stats: a label, the value, an optional line under it. */
-export function stat(label, value, sub, id) {
-  return h("div", { class: "stat" }, h("span", { class: "stat-label" }, label), h("strong", { class: "stat-value num", id }, value), sub ? h("span", { class: "stat-sub muted small" }, sub) : null);
-}
-
-/** Sums amounts per currency into "€1,200.00 + $300.00". */
-export function sumText(amounts) {
-  const list = amounts.filter((a) => a.amount);
-  if (!list.length) return money(0);
-  return list.map((a) => money(a.amount, a.currency)).join(" + ");
 }
 
 export async function todayView(ctx) {
