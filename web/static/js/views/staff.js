@@ -1,7 +1,9 @@
 // The VA's workspace: the routes and the navigation of staff users.
 
 import { todayView } from "./today.js";
-import { clientsList, clientNew, clientDetail } from "./clients.js";
+import { clientsList } from "./clients/list.js";
+import { clientNew } from "./clients/form.js";
+import { clientDetail } from "./clients/detail.js";
 import { timeView } from "./time.js";
 import { tasksView, taskDetail } from "./tasks.js";
 import { invoicesList, invoiceNew, invoiceDetail } from "./invoices.js";
