@@ -7,7 +7,7 @@ import { clientDetail } from "./clients/detail.js";
 import { timeView } from "./time.js";
 import { tasksView, taskDetail } from "./tasks.js";
 import { invoicesList, invoiceNew, invoiceDetail } from "./invoices.js";
-import { settingsView } from "./settings.js";
+import { settingsView } from "./settings/tabs.js";
 import { reportsView } from "./reports.js";
 import { h, empty } from "../dom.js";
 
