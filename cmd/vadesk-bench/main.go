@@ -47,8 +47,6 @@ type options struct {
 	only       map[string]bool
 	cpuprofile string
 	keep       bool
-	// quick shortens every phase, for the test of the plumbing.
-	quick bool
 	// sizeOverride replaces the scale's size (tests).
 	sizeOverride *sizeSpec
 }

@@ -15,7 +15,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"syscall"
@@ -55,9 +54,11 @@ func vadeskBinary(t *testing.T) string {
 			return
 		}
 		binPath = filepath.Join(binDir, "vadesk")
+		// go test puts its own GOROOT/bin first on the PATH.
 		goTool, err := exec.LookPath("go")
 		if err != nil {
-			goTool = filepath.Join(runtime.GOROOT(), "bin", "go")
+			binErr = fmt.Errorf("find the go command: %w", err)
+			return
 		}
 		args := []string{"build", "-o", binPath}
 		if raceEnabled {

@@ -65,22 +65,6 @@ type session struct {
 
 func (session) TableName() string { return "sessions" }
 
-// Token is an API token; the raw value is shown once, at creation.
-type Token struct {
-	ID         int64 `gorm:"primaryKey"`
-	PracticeID int64
-	UserID     int64
-	Name       string
-	TokenHash  string
-	Prefix     string
-	LastUsedAt *time.Time
-	RevokedAt  *time.Time
-	CreatedAt  time.Time
-}
-
-// TableName maps Token to its table.
-func (Token) TableName() string { return "api_tokens" }
-
 // Session lifetimes: a session ends after a week without use, and after 30
 // days whatever happens.
 const (
@@ -299,8 +283,10 @@ func (s *Service) Login(ctx context.Context, email, password, addr string) (Logi
 // log in the same transaction when it is not "".
 func (s *Service) openSession(ctx context.Context, u User, action string) (LoginResult, error) {
 	now := s.now()
-	res := LoginResult{User: u, SessionToken: newSecret(""), CSRF: newSecret(""), ExpiresAt: now.Add(SessionAbsolute)}
-	row := session{PracticeID: u.PracticeID, UserID: u.ID, TokenHash: hashSecret(res.SessionToken),
+	raw, hash := NewSecret("")
+	csrf, _ := NewSecret("")
+	res := LoginResult{User: u, SessionToken: raw, CSRF: csrf, ExpiresAt: now.Add(SessionAbsolute)}
+	row := session{PracticeID: u.PracticeID, UserID: u.ID, TokenHash: hash,
 		CSRFToken: res.CSRF, CreatedAt: now, LastSeenAt: now, ExpiresAt: res.ExpiresAt}
 	err := s.st.Tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(&row).Error; err != nil {
@@ -340,7 +326,7 @@ func (s *Service) scopeOf(ctx context.Context, u User) (tenant.Scope, error) {
 func (s *Service) FromSession(ctx context.Context, token string) (Principal, error) {
 	sys := tenant.System(ctx)
 	var row session
-	err := s.st.Read(sys).Take(&row, "token_hash = ?", hashSecret(token)).Error
+	err := s.st.Read(sys).Take(&row, "token_hash = ?", HashSecret(token)).Error
 	if err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return Principal{}, apperr.Unauthorized("the session has ended; log in again")
@@ -375,7 +361,7 @@ func (s *Service) FromSession(ctx context.Context, token string) (Principal, err
 // disabling a user in this process takes effect at once.
 func (s *Service) FromToken(ctx context.Context, raw string) (Principal, error) {
 	sys := tenant.System(ctx)
-	hash := hashSecret(raw)
+	hash := HashSecret(raw)
 	e, ok := s.tokens.get(hash)
 	if !ok {
 		gen := s.tokens.generation()
@@ -399,9 +385,9 @@ func (s *Service) FromToken(ctx context.Context, raw string) (Principal, error) 
 		return Principal{}, err
 	}
 	now := s.now()
-	if e.lastUsed == nil || now.Sub(*e.lastUsed) > time.Minute {
+	if e.lastUsed == nil || now.Sub(*e.lastUsed) > apiTokenTouch {
 		err := s.st.Tx(sys, func(tx *gorm.DB) error {
-			return tx.Model(&Token{}).Where("id = ?", e.tokenID).Update("last_used_at", now).Error
+			return TouchToken(tx, &Token{}, e.tokenID, now, apiTokenTouch)
 		})
 		if err == nil {
 			s.tokens.touched(hash, now)
@@ -423,7 +409,7 @@ func (s *Service) user(ctx context.Context, id int64) (User, error) {
 func (s *Service) Logout(ctx context.Context, token string) error {
 	sys := tenant.System(ctx)
 	return s.st.Tx(sys, func(tx *gorm.DB) error {
-		return tx.Where("token_hash = ?", hashSecret(token)).Delete(&session{}).Error
+		return tx.Where("token_hash = ?", HashSecret(token)).Delete(&session{}).Error
 	})
 }
 
@@ -455,7 +441,7 @@ func (s *Service) ChangePassword(ctx context.Context, current, next, keepSession
 		}
 		q := tx.Where("user_id = ?", u.ID)
 		if keepSession != "" {
-			q = q.Where("token_hash <> ?", hashSecret(keepSession))
+			q = q.Where("token_hash <> ?", HashSecret(keepSession))
 		}
 		if err := q.Delete(&session{}).Error; err != nil {
 			return err

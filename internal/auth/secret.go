@@ -7,28 +7,23 @@ import (
 	"encoding/hex"
 )
 
-// newSecret returns a random 256-bit value, URL-safe encoded, with prefix.
-func newSecret(prefix string) string {
+// NewSecret returns a fresh random 256-bit secret, URL-safe encoded after
+// prefix, and the hash it is stored under. Sessions, API tokens, calendar
+// feed tokens and portal invites are all made here; the raw value is handed
+// out once and never stored.
+func NewSecret(prefix string) (raw, hash string) {
 	b := make([]byte, 32)
+	// crypto/rand.Read never fails: the runtime aborts the program instead.
 	_, _ = rand.Read(b)
-	return prefix + base64.RawURLEncoding.EncodeToString(b)
+	raw = prefix + base64.RawURLEncoding.EncodeToString(b)
+	return raw, HashSecret(raw)
 }
 
-// hashSecret is how session ids, API tokens and invites are stored: a
+// HashSecret is the stored form of a raw secret made by NewSecret: a
 // SHA-256 of a 256-bit random value is as good as a slow hash and lets the
-// lookup use an index.
-func hashSecret(s string) string {
-	h := sha256.Sum256([]byte(s))
+// lookup use an index. Changing it would shut out every secret already
+// handed out.
+func HashSecret(raw string) string {
+	h := sha256.Sum256([]byte(raw))
 	return hex.EncodeToString(h[:])
 }
-
-// NewToken returns a fresh random 256-bit token starting with prefix, and
-// the hash it is stored under (portal invites use it; the raw value is
-// shown once and never stored).
-func NewToken(prefix string) (raw, hash string) {
-	raw = newSecret(prefix)
-	return raw, hashSecret(raw)
-}
-
-// HashToken is the stored form of a raw token made by NewToken.
-func HashToken(raw string) string { return hashSecret(raw) }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/vadesk/vadesk/internal/apperr"
 	"github.com/vadesk/vadesk/internal/store"
@@ -13,6 +14,54 @@ import (
 
 // TokenPrefix starts every raw API token, so a leaked one is easy to spot.
 const TokenPrefix = "vad_"
+
+// apiTokenTouch is how often an API token's last use is written down: a
+// write per request would put every API call on the single writer.
+const apiTokenTouch = time.Minute
+
+// Token is a long-lived bearer secret as stored: its hash, the first
+// characters of the raw value so that its owner can tell tokens apart, and
+// when it was last used. API tokens are this type, in api_tokens; calendar
+// feed tokens are the same shape in a table of their own (calendar.Token),
+// since they open something else and are counted and revoked apart.
+type Token struct {
+	ID         int64 `gorm:"primaryKey"`
+	PracticeID int64
+	UserID     int64
+	Name       string
+	TokenHash  string
+	Prefix     string
+	LastUsedAt *time.Time
+	RevokedAt  *time.Time
+	CreatedAt  time.Time
+}
+
+// TableName maps Token to its table.
+func (Token) TableName() string { return "api_tokens" }
+
+// IssueToken makes the row of a new token for userID, named name (trimmed,
+// required, at most 100 characters), whose raw value starts with prefix.
+// The raw value is returned once: the row holds only its hash and its first
+// six characters after prefix. The caller stores the row.
+func IssueToken(prefix string, userID int64, name string, now time.Time) (Token, string, error) {
+	var c apperr.Check
+	name = strings.TrimSpace(name)
+	c.Text("name", name, true, 100)
+	if err := c.Err(); err != nil {
+		return Token{}, "", err
+	}
+	raw, hash := NewSecret(prefix)
+	t := Token{UserID: userID, Name: name, TokenHash: hash, Prefix: raw[:len(prefix)+6], CreatedAt: now}
+	return t, raw, nil
+}
+
+// TouchToken writes down that the token id, a row of model's table, was
+// used at now, unless that was done less than every ago. Callers poll often
+// (an API client, a calendar app), and each write takes the single writer.
+func TouchToken(db *gorm.DB, model any, id int64, now time.Time, every time.Duration) error {
+	return db.Model(model).Where("id = ? AND (last_used_at IS NULL OR last_used_at < ?)", id, now.Add(-every)).
+		Update("last_used_at", now).Error
+}
 
 // CreateToken makes an API token for the caller. The raw token is returned
 // once and never stored.
@@ -36,15 +85,11 @@ func (s *Service) CreateTokenFor(ctx context.Context, email, name string) (Token
 }
 
 func (s *Service) createToken(ctx context.Context, userID int64, name string) (Token, string, error) {
-	var c apperr.Check
-	name = strings.TrimSpace(name)
-	c.Text("name", name, true, 100)
-	if err := c.Err(); err != nil {
+	t, raw, err := IssueToken(TokenPrefix, userID, name, s.now())
+	if err != nil {
 		return Token{}, "", err
 	}
-	raw := newSecret(TokenPrefix)
-	t := Token{UserID: userID, Name: name, TokenHash: hashSecret(raw), Prefix: raw[:len(TokenPrefix)+6], CreatedAt: s.now()}
-	err := s.st.Tx(ctx, func(tx *gorm.DB) error { return tx.Create(&t).Error })
+	err = s.st.Tx(ctx, func(tx *gorm.DB) error { return tx.Create(&t).Error })
 	return t, raw, err
 }
 

@@ -6,10 +6,6 @@ package calendar
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"strings"
@@ -17,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/vadesk/vadesk/internal/apperr"
+	"github.com/vadesk/vadesk/internal/auth"
 	"github.com/vadesk/vadesk/internal/practice"
 	"github.com/vadesk/vadesk/internal/store"
 	"github.com/vadesk/vadesk/internal/tenant"
@@ -29,18 +26,13 @@ const TokenPrefix = "cal_"
 // MaxTokens is how many live feed tokens one user may have.
 const MaxTokens = 20
 
-// Token is a feed's secret, as stored: its hash and a recognisable prefix.
-type Token struct {
-	ID         int64 `gorm:"primaryKey"`
-	PracticeID int64
-	UserID     int64
-	Name       string
-	TokenHash  string
-	Prefix     string
-	LastUsedAt *time.Time
-	RevokedAt  *time.Time
-	CreatedAt  time.Time
-}
+// feedTouch is how often a feed token's last use is written down: calendar
+// apps poll, and a write per poll would take the single writer for nothing.
+const feedTouch = time.Hour
+
+// Token is a feed's secret, as stored: made and shaped like an API token,
+// but kept in a table of its own, since it opens only the feed.
+type Token auth.Token
 
 // TableName maps Token to its table.
 func (Token) TableName() string { return "calendar_tokens" }
@@ -59,33 +51,21 @@ func New(st *store.Store, now func() time.Time) *Service {
 	return &Service{st: st, now: func() time.Time { return now().UTC() }}
 }
 
-func hash(raw string) string {
-	h := sha256.Sum256([]byte(raw))
-	return hex.EncodeToString(h[:])
-}
-
 // Create makes a feed token for the caller; the raw token is returned once.
 func (s *Service) Create(ctx context.Context, name string) (Token, string, error) {
 	sc, ok := tenant.From(ctx)
 	if !ok || !sc.IsStaff() {
 		return Token{}, "", apperr.Forbidden("only staff have task calendars")
 	}
-	var c apperr.Check
-	name = strings.TrimSpace(name)
-	if name == "" {
+	if strings.TrimSpace(name) == "" {
 		name = "Calendar"
 	}
-	c.Text("name", name, true, 100)
-	if err := c.Err(); err != nil {
+	at, raw, err := auth.IssueToken(TokenPrefix, sc.UserID, name, s.now())
+	if err != nil {
 		return Token{}, "", err
 	}
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return Token{}, "", fmt.Errorf("calendar: token: %w", err)
-	}
-	raw := TokenPrefix + base64.RawURLEncoding.EncodeToString(b)
-	t := Token{UserID: sc.UserID, Name: name, TokenHash: hash(raw), Prefix: raw[:len(TokenPrefix)+6], CreatedAt: s.now()}
-	err := s.st.Tx(ctx, func(tx *gorm.DB) error {
+	t := Token(at)
+	err = s.st.Tx(ctx, func(tx *gorm.DB) error {
 		var n int64
 		if err := tx.Model(&Token{}).Where("user_id = ? AND revoked_at IS NULL", sc.UserID).Count(&n).Error; err != nil {
 			return err
@@ -151,7 +131,7 @@ func (s *Service) Feed(ctx context.Context, raw string, baseURL string, w io.Wri
 	err := s.st.Read(sys).Raw(`SELECT t.id AS token_id, u.id AS user_id, u.practice_id, u.role, u.name, p.timezone, p.name AS practice
 FROM calendar_tokens t JOIN users u ON u.id = t.user_id JOIN practices p ON p.id = t.practice_id
 WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled_at IS NULL AND u.practice_id = t.practice_id
-  AND u.role IN ('owner', 'assistant')`, hash(raw)).Scan(&u).Error
+  AND u.role IN ('owner', 'assistant')`, auth.HashSecret(raw)).Scan(&u).Error
 	if err != nil {
 		return store.Translate(err)
 	}
@@ -159,9 +139,7 @@ WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled_at IS NULL AND u.
 		return errNoFeed
 	}
 	now := s.now()
-	// Calendar apps poll; recording every poll would be a write per poll.
-	_ = s.st.Write(sys).Exec("UPDATE calendar_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)",
-		now, u.TokenID, now.Add(-time.Hour)).Error
+	_ = auth.TouchToken(s.st.Write(sys), &Token{}, u.TokenID, now, feedTouch)
 	loc := practice.Practice{Timezone: u.Timezone}.Location()
 	today := now.In(loc)
 	from := today.AddDate(0, 0, -90).Format(apperr.DateLayout)

@@ -348,9 +348,7 @@ func (h *invoiceHandler) deletePayment(c echo.Context) error {
 }
 
 // pdf answers the invoice as a PDF. The data is read first and the document
-// drawn afterwards, outside any transaction; it is drawn into memory (an
-// invoice is tens of kilobytes) so a rendering failure is still a clean
-// problem answer rather than half a file.
+// drawn afterwards, outside any transaction.
 func (h *invoiceHandler) pdf(c echo.Context) error {
 	id, err := pathID(c, "id")
 	if err != nil {
@@ -364,6 +362,13 @@ func (h *invoiceHandler) pdf(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	return writePDF(c, doc)
+}
+
+// writePDF answers doc as a PDF download, for staff and portal alike. It is
+// drawn into memory first (an invoice is tens of kilobytes) so a rendering
+// failure is still a clean problem answer rather than half a file.
+func writePDF(c echo.Context, doc billing.Document) error {
 	var buf bytes.Buffer
 	if err := pdf.Render(&buf, doc.PDF); err != nil {
 		return err

@@ -488,7 +488,7 @@ func TestDraftEditing(t *testing.T) {
 	}
 	// A deleted held entry blocks it too.
 	e3 := d.entry("2026-10-07T14:00:00Z", 60, d.email)
-	inv = o.Must(200, "POST", invPath(id, "/refresh"), nil)
+	o.Must(200, "POST", invPath(id, "/refresh"), nil)
 	o.Must(204, "DELETE", fmt.Sprintf("/api/v1/time-entries/%d", e3), nil)
 	if res := o.Do("POST", invPath(id, "/issue"), nil); res.Status != http.StatusConflict {
 		t.Fatalf("issue after a held entry was deleted: %d %s", res.Status, res.Body)

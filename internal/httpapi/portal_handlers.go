@@ -1,20 +1,16 @@
 package httpapi
 
 import (
-	"bytes"
 	"context"
-	"github.com/vadesk/vadesk/internal/retainers"
-	"mime"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/vadesk/vadesk/internal/apperr"
 	"github.com/vadesk/vadesk/internal/billing"
 	"github.com/vadesk/vadesk/internal/config"
-	"github.com/vadesk/vadesk/internal/pdf"
 	"github.com/vadesk/vadesk/internal/portal"
+	"github.com/vadesk/vadesk/internal/retainers"
 )
 
 // invoiceDocuments reads an invoice for printing; the billing service does,
@@ -407,13 +403,7 @@ func (h *portalHandler) invoicePDF(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := pdf.Render(&buf, doc.PDF); err != nil {
-		return err
-	}
-	c.Response().Header().Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": doc.Filename}))
-	c.Response().Header().Set(echo.HeaderContentLength, strconv.Itoa(buf.Len()))
-	return c.Blob(http.StatusOK, "application/pdf", buf.Bytes())
+	return writePDF(c, doc)
 }
 
 // portalRetainerJSON is what a client sees of their package of hours this

@@ -141,7 +141,7 @@ func (s *Service) Invite(ctx context.Context, clientID int64, in InviteInput) (N
 	}
 	sc, _ := tenant.From(ctx)
 	now := s.now()
-	raw, hash := auth.NewToken(InvitePrefix)
+	raw, hash := auth.NewSecret(InvitePrefix)
 	out := NewInvite{Token: raw, URL: acceptURL(in.BaseURL, raw)}
 	var cl clients.Client
 	var pr practice.Practice
@@ -256,7 +256,7 @@ func (s *Service) Accept(ctx context.Context, token, password string) (auth.Logi
 	if token == "" {
 		return auth.LoginResult{}, apperr.Invalid("token", "is required")
 	}
-	err := s.st.Read(tenant.System(ctx)).Take(&found, "token_hash = ?", auth.HashToken(token)).Error
+	err := s.st.Read(tenant.System(ctx)).Take(&found, "token_hash = ?", auth.HashSecret(token)).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return auth.LoginResult{}, apperr.NotFound("invite")
 	}

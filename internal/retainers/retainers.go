@@ -594,10 +594,6 @@ func nextPeriod(period string) string {
 	return periodStart(period).AddDate(0, 1, 0).Format(PeriodLayout)
 }
 
-func prevPeriod(period string) string {
-	return periodStart(period).AddDate(0, -1, 0).Format(PeriodLayout)
-}
-
 // lastDay is the last date of a period.
 func lastDay(period string) string {
 	return periodStart(period).AddDate(0, 1, -1).Format(apperr.DateLayout)
