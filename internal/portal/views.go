@@ -348,11 +348,11 @@ func (s *Service) TimeEntries(ctx context.Context, f EntryFilter) ([]Entry, *tim
 	if f.BeforeID > 0 {
 		q = q.Where("time_entries.id < ?", f.BeforeID)
 	}
-	if !from.IsZero() {
-		q = q.Where("time_entries.started_at >= ?", cal.Start(from))
+	start, end := cal.PeriodBounds(from, to)
+	if !start.IsZero() {
+		q = q.Where("time_entries.started_at >= ?", start)
 	}
-	if !to.IsZero() {
-		_, end := cal.DayBounds(to)
+	if !end.IsZero() {
 		q = q.Where("time_entries.started_at < ?", end)
 	}
 	var out []Entry

@@ -66,9 +66,15 @@ func (c Calendar) Start(d time.Time) time.Time {
 func (c Calendar) DayBounds(d time.Time) (lo, hi time.Time) { return c.PeriodBounds(d, d) }
 
 // PeriodBounds are the bounds of the calendar dates from to to, both
-// included.
+// included. A zero from or to leaves that side open: its bound is zero too.
 func (c Calendar) PeriodBounds(from, to time.Time) (lo, hi time.Time) {
-	return c.Start(from), time.Date(to.Year(), to.Month(), to.Day()+1, 0, 0, 0, 0, c.loc).UTC()
+	if !from.IsZero() {
+		lo = c.Start(from)
+	}
+	if !to.IsZero() {
+		hi = time.Date(to.Year(), to.Month(), to.Day()+1, 0, 0, 0, 0, c.loc).UTC()
+	}
+	return lo, hi
 }
 
 // MonthBounds are the bounds of month m of year y.

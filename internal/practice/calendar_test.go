@@ -94,6 +94,20 @@ func TestMonthAndPeriodBounds(t *testing.T) {
 	}
 }
 
+// A period with no start or no end is open on that side.
+func TestOpenPeriodBounds(t *testing.T) {
+	cal := practice.NewCalendar(zone(t, "Pacific/Auckland"), nil)
+	if lo, hi := cal.PeriodBounds(time.Time{}, time.Time{}); !lo.IsZero() || !hi.IsZero() {
+		t.Errorf("open both sides: [%v, %v)", lo, hi)
+	}
+	if lo, hi := cal.PeriodBounds(day("2026-11-30"), time.Time{}); !lo.Equal(instant("2026-11-29T11:00:00Z")) || !hi.IsZero() {
+		t.Errorf("open end: [%v, %v)", lo, hi)
+	}
+	if lo, hi := cal.PeriodBounds(time.Time{}, day("2026-11-30")); !lo.IsZero() || !hi.Equal(instant("2026-11-30T11:00:00Z")) {
+		t.Errorf("open start: [%v, %v)", lo, hi)
+	}
+}
+
 // Every day of two years tiles time: each begins where the one before
 // ends, and every instant in it is of that date.
 func TestDaysTileTime(t *testing.T) {
