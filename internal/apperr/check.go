@@ -96,9 +96,6 @@ func (c *Check) Currency(field, v string) {
 	}
 }
 
-// DateLayout is how calendar dates travel in JSON.
-const DateLayout = "2006-01-02"
-
 // MinYear and MaxYear bound the calendar years of every date and time
 // vadesk accepts. No one logs work, an expense or an invoice before 1900 or
 // after 2999: such a year is a typo (0026 for 2026) or a probe, and years
@@ -117,7 +114,7 @@ func InYears(t time.Time) bool { return t.Year() >= MinYear && t.Year() <= MaxYe
 // Date checks a YYYY-MM-DD date of the years MinYear to MaxYear and
 // returns it parsed; the zero time when it is not one.
 func (c *Check) Date(field, v string) time.Time {
-	t, err := time.Parse(DateLayout, v)
+	t, err := time.Parse(time.DateOnly, v)
 	switch {
 	case err != nil:
 		c.Add(field, "must be a date as YYYY-MM-DD")

@@ -24,7 +24,7 @@ func TestCheckDate(t *testing.T) {
 	}
 	for _, v := range accepted {
 		var c Check
-		if d := c.Date("on", v); c.Err() != nil || d.Format(DateLayout) != v {
+		if d := c.Date("on", v); c.Err() != nil || d.Format(time.DateOnly) != v {
 			t.Errorf("Date(%q) = %v, %v", v, d, c.Err())
 		}
 	}

@@ -271,22 +271,10 @@ func New(st *store.Store, now func() time.Time) *Service {
 	return &Service{st: st, now: now}
 }
 
-// today is the date in the practice's time zone.
-func (s *Service) today(p practice.Practice) time.Time {
-	n := s.now().In(p.Location())
-	return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, time.UTC)
-}
-
-func getPractice(db *gorm.DB) (practice.Practice, error) {
-	var p practice.Practice
-	err := db.Omit("logo").Take(&p).Error
-	return p, store.NotFound(err, "practice")
-}
-
 // Get returns one invoice with its lines.
 func (s *Service) Get(ctx context.Context, id int64) (Invoice, error) {
 	db := s.st.Read(ctx)
-	p, err := getPractice(db)
+	p, err := practice.Of(ctx, db)
 	if err != nil {
 		return Invoice{}, err
 	}
@@ -317,7 +305,7 @@ func (s *Service) loadWith(db *gorm.DB, p practice.Practice, id int64, lines []L
 		return Invoice{}, err
 	}
 	inv.ClientName = cl.Name
-	inv.Overdue = inv.overdue(s.today(p).Format(apperr.DateLayout))
+	inv.Overdue = inv.overdue(p.Calendar(s.now).Today().Format(time.DateOnly))
 	return inv, nil
 }
 
@@ -392,11 +380,11 @@ func (s *Service) List(ctx context.Context, f Filter) ([]Invoice, error) {
 		return nil, err
 	}
 	db := s.st.Read(ctx)
-	p, err := getPractice(db)
+	p, err := practice.Of(ctx, db)
 	if err != nil {
 		return nil, err
 	}
-	today := s.today(p).Format(apperr.DateLayout)
+	today := p.Calendar(s.now).Today().Format(time.DateOnly)
 	q := db.Order("id DESC").Limit(f.Limit)
 	if f.BeforeID > 0 {
 		q = q.Where("id < ?", f.BeforeID)

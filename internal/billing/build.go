@@ -8,6 +8,7 @@ import (
 
 	"github.com/vadesk/vadesk/internal/apperr"
 	"github.com/vadesk/vadesk/internal/catalog"
+	"github.com/vadesk/vadesk/internal/practice"
 	"github.com/vadesk/vadesk/internal/store"
 	"gorm.io/gorm"
 )
@@ -29,18 +30,19 @@ type built struct {
 	expenses []int64
 }
 
-// periodBounds turns an inclusive period of calendar dates in loc into the
-// UTC instants [start, end) that time entries are compared with.
-func periodBounds(from, to string, loc *time.Location) (start, end time.Time) {
-	f, _ := time.ParseInLocation(apperr.DateLayout, from, loc)
-	t, _ := time.ParseInLocation(apperr.DateLayout, to, loc)
-	return f.UTC(), time.Date(t.Year(), t.Month(), t.Day()+1, 0, 0, 0, 0, loc).UTC()
+// bounds are the UTC instants [start, end) of the invoice's period (its
+// dates, both included, in the practice's calendar) that time entries are
+// compared with.
+func (inv Invoice) bounds(cal practice.Calendar) (start, end time.Time) {
+	from, _ := time.Parse(time.DateOnly, inv.PeriodFrom)
+	to, _ := time.Parse(time.DateOnly, inv.PeriodTo)
+	return cal.PeriodBounds(from, to)
 }
 
 // gather reads the client's unbilled billable work in the invoice's period
 // that no draft holds yet.
-func gather(tx *gorm.DB, inv *Invoice, loc *time.Location) (work, error) {
-	start, end := periodBounds(inv.PeriodFrom, inv.PeriodTo, loc)
+func gather(tx *gorm.DB, inv *Invoice, cal practice.Calendar) (work, error) {
+	start, end := inv.bounds(cal)
 	es, err := scanEntries(tx.Model(&entry{}).
 		Where("client_id = ? AND billable = ? AND invoice_id IS NULL AND draft_invoice_id IS NULL AND started_at >= ? AND started_at < ?",
 			inv.ClientID, true, start, end).Order("started_at, id"))
@@ -317,7 +319,7 @@ func buildLines(groupBy string, w work, loc *time.Location) ([]built, error) {
 // practice's time zone, its service, and the note the client may see (never
 // the internal note, which billing does not even read).
 func entryDescription(e entry, service string, loc *time.Location) string {
-	s := e.StartedAt.In(loc).Format(apperr.DateLayout) + " · " + service
+	s := e.StartedAt.In(loc).Format(time.DateOnly) + " · " + service
 	if e.Note != "" {
 		s += " — " + e.Note
 	}

@@ -3,6 +3,8 @@ package billing
 import (
 	"testing"
 	"time"
+
+	"github.com/vadesk/vadesk/internal/practice"
 )
 
 func at(s string) time.Time {
@@ -119,7 +121,7 @@ func TestPeriodBoundsFollowTheTimeZone(t *testing.T) {
 	loc, _ := time.LoadLocation("Europe/Berlin")
 	// October 2026 in Berlin: starts at +02:00 and ends at +01:00 (DST ends
 	// on the 25th), so the month is 31 days and one hour long.
-	start, end := periodBounds("2026-10-01", "2026-10-31", loc)
+	start, end := Invoice{PeriodFrom: "2026-10-01", PeriodTo: "2026-10-31"}.bounds(practice.NewCalendar(loc, nil))
 	if !start.Equal(at("2026-09-30T22:00:00Z")) || !end.Equal(at("2026-10-31T23:00:00Z")) {
 		t.Fatalf("bounds %s – %s", start, end)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"regexp"
 	"strconv"
+	"time"
 
 	"github.com/vadesk/vadesk/internal/apperr"
 	"github.com/vadesk/vadesk/internal/catalog"
@@ -163,7 +164,7 @@ func timesheet(db *gorm.DB, p practice.Practice, invoiceID int64) ([]pdf.Timeshe
 	loc := p.Location()
 	rows := make([]pdf.TimesheetRow, 0, len(es))
 	for _, e := range es {
-		rows = append(rows, pdf.TimesheetRow{Date: e.StartedAt.In(loc).Format(apperr.DateLayout),
+		rows = append(rows, pdf.TimesheetRow{Date: e.StartedAt.In(loc).Format(time.DateOnly),
 			Service: names[e.ServiceID], Note: e.Note, Minutes: e.BillableMinutes})
 	}
 	return rows, nil

@@ -124,7 +124,7 @@ func (s *Service) Create(ctx context.Context, d Draft) (Invoice, error) {
 	}
 	var out Invoice
 	err := s.st.Tx(ctx, func(tx *gorm.DB) error {
-		p, err := getPractice(tx)
+		p, err := practice.Of(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -146,7 +146,7 @@ func (s *Service) Create(ctx context.Context, d Draft) (Invoice, error) {
 		setIf(&inv.TaxRate, d.TaxRate)
 		setIf(&inv.Discount, d.Discount)
 		inv.IssueDate, inv.DueDate = dateOrNil(d.IssueDate), dateOrNil(d.DueDate)
-		w, err := gather(tx, &inv, p.Location())
+		w, err := gather(tx, &inv, p.Calendar(s.now))
 		if err != nil {
 			return err
 		}
@@ -292,7 +292,7 @@ func retotal(tx *gorm.DB, inv *Invoice) error {
 func (s *Service) editDraft(ctx context.Context, id int64, fn func(tx *gorm.DB, p practice.Practice, inv *Invoice) error) (Invoice, error) {
 	var out Invoice
 	err := s.st.Tx(ctx, func(tx *gorm.DB) error {
-		p, err := getPractice(tx)
+		p, err := practice.Of(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -512,7 +512,7 @@ func (s *Service) Refresh(ctx context.Context, id int64) (Invoice, error) {
 				before = append(before, l)
 			}
 		}
-		w, err := gather(tx, inv, p.Location())
+		w, err := gather(tx, inv, p.Calendar(s.now))
 		if err != nil {
 			return err
 		}

@@ -28,7 +28,7 @@ var errWorkChanged = apperr.Conflict("the work on this draft changed since it wa
 func (s *Service) Issue(ctx context.Context, id int64) (Invoice, error) {
 	var out Invoice
 	err := s.st.Tx(ctx, func(tx *gorm.DB) error {
-		p, err := getPractice(tx)
+		p, err := practice.Of(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -54,7 +54,7 @@ func (s *Service) Issue(ctx context.Context, id int64) (Invoice, error) {
 		if cl.Currency != inv.Currency {
 			return apperr.Conflict("the client's currency is now %s but this draft is in %s; refresh it and check it before issuing", cl.Currency, inv.Currency)
 		}
-		nEntries, nExpenses, err := verify(tx, &inv, lines, p.Location())
+		nEntries, nExpenses, err := verify(tx, &inv, lines, p.Calendar(s.now))
 		if err != nil {
 			return err
 		}
@@ -71,13 +71,13 @@ func (s *Service) Issue(ctx context.Context, id int64) (Invoice, error) {
 			return err
 		}
 
-		issue := s.today(p)
+		issue := p.Calendar(s.now).Today()
 		if inv.IssueDate != nil {
-			issue, _ = time.Parse(apperr.DateLayout, *inv.IssueDate)
+			issue, _ = time.Parse(time.DateOnly, *inv.IssueDate)
 		}
-		issueStr := issue.Format(apperr.DateLayout)
+		issueStr := issue.Format(time.DateOnly)
 		if inv.DueDate == nil {
-			inv.DueDate = ptr(issue.AddDate(0, 0, int(cl.PaymentTermsDays)).Format(apperr.DateLayout))
+			inv.DueDate = ptr(issue.AddDate(0, 0, int(cl.PaymentTermsDays)).Format(time.DateOnly))
 		}
 		if *inv.DueDate < issueStr {
 			return apperr.Invalid("due_date", "must not be before the issue date "+issueStr)
@@ -148,7 +148,7 @@ func nextNumber(tx *gorm.DB, p practice.Practice, date time.Time, clientCode str
 // the client, is billable, unbilled, held by this draft and in its period,
 // and rebuilding the line from them gives the same quantities, rates and
 // amounts. It returns how many entries and expenses the draft holds.
-func verify(tx *gorm.DB, inv *Invoice, lines []Line, loc *time.Location) (nEntries, nExpenses int64, err error) {
+func verify(tx *gorm.DB, inv *Invoice, lines []Line, cal practice.Calendar) (nEntries, nExpenses int64, err error) {
 	es, err := scanEntries(tx.Model(&entry{}).
 		Joins("JOIN invoice_line_sources s ON s.entry_id = time_entries.id").Where("s.invoice_id = ?", inv.ID))
 	if err != nil {
@@ -165,7 +165,7 @@ func verify(tx *gorm.DB, inv *Invoice, lines []Line, loc *time.Location) (nEntri
 	if err := tx.Model(&expense{}).Where("draft_invoice_id = ?", inv.ID).Count(&nHeldX).Error; err != nil {
 		return 0, 0, store.Translate(err)
 	}
-	start, end := periodBounds(inv.PeriodFrom, inv.PeriodTo, loc)
+	start, end := inv.bounds(cal)
 	entries := make(map[int64]entry, len(es))
 	for _, e := range es {
 		if e.ClientID != inv.ClientID || !e.Billable || e.InvoiceID != nil || e.DraftInvoiceID == nil ||
@@ -209,7 +209,7 @@ func verify(tx *gorm.DB, inv *Invoice, lines []Line, loc *time.Location) (nEntri
 		w := base
 		w.expenses = lxs
 		w.classify(les, held)
-		bs, err := buildLines(inv.GroupBy, w, loc)
+		bs, err := buildLines(inv.GroupBy, w, cal.Location())
 		if err != nil {
 			return 0, 0, err
 		}
@@ -262,7 +262,7 @@ func lock(tx *gorm.DB, inv *Invoice, now time.Time, nEntries, nExpenses int64) e
 func (s *Service) Void(ctx context.Context, id int64) (Invoice, error) {
 	var out Invoice
 	err := s.st.Tx(ctx, func(tx *gorm.DB) error {
-		p, err := getPractice(tx)
+		p, err := practice.Of(ctx, tx)
 		if err != nil {
 			return err
 		}

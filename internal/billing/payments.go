@@ -2,11 +2,13 @@ package billing
 
 import (
 	"context"
-	"github.com/vadesk/vadesk/internal/audit"
 	"strings"
+	"time"
 
 	"github.com/vadesk/vadesk/internal/apperr"
+	"github.com/vadesk/vadesk/internal/audit"
 	"github.com/vadesk/vadesk/internal/money"
+	"github.com/vadesk/vadesk/internal/practice"
 	"github.com/vadesk/vadesk/internal/store"
 	"gorm.io/gorm"
 )
@@ -58,7 +60,7 @@ func (s *Service) AddPayment(ctx context.Context, invoiceID int64, in PaymentInp
 		return Payment{}, err
 	}
 	err := s.st.Tx(ctx, func(tx *gorm.DB) error {
-		p, err := getPractice(tx)
+		p, err := practice.Of(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -77,7 +79,7 @@ func (s *Service) AddPayment(ctx context.Context, invoiceID int64, in PaymentInp
 			return apperr.Invalid("amount", "is more than the balance due of "+money.Format(inv.BalanceDue(), inv.Currency))
 		}
 		if pay.Date == "" {
-			pay.Date = s.today(p).Format(apperr.DateLayout)
+			pay.Date = p.Calendar(s.now).Today().Format(time.DateOnly)
 		}
 		if err := tx.Create(&pay).Error; err != nil {
 			return err

@@ -140,10 +140,9 @@ WHERE t.token_hash = ? AND t.revoked_at IS NULL AND u.disabled_at IS NULL AND u.
 	}
 	now := s.now()
 	_ = auth.TouchToken(s.st.Write(sys), &Token{}, u.TokenID, now, feedTouch)
-	loc := practice.Practice{Timezone: u.Timezone}.Location()
-	today := now.In(loc)
-	from := today.AddDate(0, 0, -90).Format(apperr.DateLayout)
-	to := today.AddDate(1, 0, 0).Format(apperr.DateLayout)
+	today := practice.Practice{Timezone: u.Timezone}.Calendar(func() time.Time { return now }).Today()
+	from := today.AddDate(0, 0, -90).Format(time.DateOnly)
+	to := today.AddDate(1, 0, 0).Format(time.DateOnly)
 	rows, err := s.st.ReadSQL().QueryContext(ctx, `SELECT t.id, t.title, t.status, t.priority, t.due_on, t.updated_at, c.name, COALESCE(p.name, '')
 FROM tasks t JOIN clients c ON c.id = t.client_id LEFT JOIN projects p ON p.id = t.project_id
 WHERE t.practice_id = ? AND t.due_on IS NOT NULL AND t.due_on BETWEEN ? AND ? AND t.status <> 'done'
@@ -171,7 +170,7 @@ ORDER BY t.due_on, t.id LIMIT 5000`, u.PracticeID, from, to, u.UserID, u.Role ==
 		if err := rows.Scan(&id, &title, &status, &priority, &due, &updated, &client, &project); err != nil {
 			return fmt.Errorf("calendar: feed: %w", err)
 		}
-		day, err := time.Parse(apperr.DateLayout, due)
+		day, err := time.Parse(time.DateOnly, due)
 		if err != nil {
 			continue // a malformed due date has no day to show
 		}

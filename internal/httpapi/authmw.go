@@ -9,6 +9,7 @@ import (
 	"github.com/vadesk/vadesk/internal/apperr"
 	"github.com/vadesk/vadesk/internal/audit"
 	"github.com/vadesk/vadesk/internal/auth"
+	"github.com/vadesk/vadesk/internal/practice"
 	"github.com/vadesk/vadesk/internal/tenant"
 )
 
@@ -56,7 +57,9 @@ func authenticate(svc *auth.Service) echo.MiddlewareFunc {
 				}
 			}
 			c.Set(principalKey, p)
-			c.SetRequest(c.Request().WithContext(tenant.With(ctx, p.Scope)))
+			// Every service the request calls reads the practice through
+			// this one memo (see practice.Of), once.
+			c.SetRequest(c.Request().WithContext(practice.WithCache(tenant.With(ctx, p.Scope))))
 			return next(c)
 		}
 	}

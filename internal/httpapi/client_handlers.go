@@ -98,7 +98,7 @@ func (h *clientHandler) create(c echo.Context) error {
 	if err := bind(c, &r); err != nil {
 		return err
 	}
-	p, err := h.practice.Get(c.Request().Context())
+	p, err := h.practice.Current(c.Request().Context())
 	if err != nil {
 		return err
 	}

@@ -7,15 +7,22 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/vadesk/vadesk/internal/practice"
 	"github.com/vadesk/vadesk/internal/transfer"
 )
 
 type exportHandler struct {
-	svc *transfer.Service
-	now func() time.Time // for file names
+	svc      *transfer.Service
+	practice *practice.Service
+	now      func() time.Time // for file names
 }
 
-func (h *exportHandler) today() string { return h.now().UTC().Format("2006-01-02") }
+// today is the practice's date, which names the file: the day the VA
+// exported it on.
+func (h *exportHandler) today(c echo.Context) (string, error) {
+	p, err := h.practice.Current(c.Request().Context())
+	return p.Calendar(h.now).Today().Format(time.DateOnly), err
+}
 
 // exportFilter reads the filters the time entry and expense exports share.
 func exportFilter(c echo.Context) (transfer.ExportFilter, error) {
@@ -65,11 +72,15 @@ func (h *exportHandler) timeEntries(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	today, err := h.today(c)
+	if err != nil {
+		return err
+	}
 	exp, err := h.svc.TimeEntries(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}
-	return streamCSV(c, exp, h.today())
+	return streamCSV(c, exp, today)
 }
 
 func (h *exportHandler) expenses(c echo.Context) error {
@@ -77,17 +88,25 @@ func (h *exportHandler) expenses(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	today, err := h.today(c)
+	if err != nil {
+		return err
+	}
 	exp, err := h.svc.Expenses(c.Request().Context(), f)
 	if err != nil {
 		return err
 	}
-	return streamCSV(c, exp, h.today())
+	return streamCSV(c, exp, today)
 }
 
 func (h *exportHandler) clients(c echo.Context) error {
+	today, err := h.today(c)
+	if err != nil {
+		return err
+	}
 	exp, err := h.svc.Clients(c.Request().Context(), c.QueryParam("status"))
 	if err != nil {
 		return err
 	}
-	return streamCSV(c, exp, h.today())
+	return streamCSV(c, exp, today)
 }

@@ -299,7 +299,7 @@ func (h *portalHandler) timeEntries(c echo.Context) error {
 		return err
 	}
 	return c.JSON(http.StatusOK, pageByID(es, limit, func(e portal.Entry) int64 { return e.ID }, func(e portal.Entry) portalEntryJSON {
-		return portalEntryJSON{ID: e.ID, Date: e.StartedAt.In(loc).Format(apperr.DateLayout), ServiceName: e.ServiceName,
+		return portalEntryJSON{ID: e.ID, Date: e.StartedAt.In(loc).Format(time.DateOnly), ServiceName: e.ServiceName,
 			ProjectID: e.ProjectID, TaskID: e.TaskID, Minutes: e.Minutes, BillableMinutes: e.BillableMinutes, Note: e.Note}
 	}))
 }

@@ -142,7 +142,7 @@ func routes(e *echo.Echo, d Deps) {
 	owner.GET("/reports/aging", rh.aging)
 	owner.GET("/reports/revenue", rh.revenue)
 
-	xph := &exportHandler{svc: s.Transfer, now: d.Now}
+	xph := &exportHandler{svc: s.Transfer, practice: s.Practice, now: d.Now}
 	owner.GET("/exports/time-entries.csv", xph.timeEntries)
 	owner.GET("/exports/clients.csv", xph.clients)
 	owner.GET("/exports/expenses.csv", xph.expenses)

@@ -163,12 +163,6 @@ func clientScope(ctx context.Context) (tenant.Scope, error) {
 	return sc, nil
 }
 
-func getPractice(db *gorm.DB) (practice.Practice, error) {
-	var p practice.Practice
-	err := db.Omit("logo").Take(&p).Error
-	return p, store.NotFound(err, "practice")
-}
-
 // Me is the client user with their client's and practice's names.
 type Me struct {
 	User         auth.User
@@ -196,7 +190,7 @@ func (s *Service) Me(ctx context.Context) (Me, error) {
 	if err != nil {
 		return Me{}, err
 	}
-	p, err := getPractice(db)
+	p, err := practice.Of(ctx, db)
 	if err != nil {
 		return Me{}, err
 	}
@@ -332,11 +326,11 @@ func (s *Service) TimeEntries(ctx context.Context, f EntryFilter) ([]Entry, *tim
 		return nil, nil, err
 	}
 	db := s.st.Read(ctx)
-	p, err := getPractice(db)
+	p, err := practice.Of(ctx, db)
 	if err != nil {
 		return nil, nil, err
 	}
-	loc := p.Location()
+	cal := p.Calendar(s.now)
 	var c apperr.Check
 	var from, to time.Time
 	if f.From != "" {
@@ -354,14 +348,15 @@ func (s *Service) TimeEntries(ctx context.Context, f EntryFilter) ([]Entry, *tim
 	if f.BeforeID > 0 {
 		q = q.Where("time_entries.id < ?", f.BeforeID)
 	}
-	if !from.IsZero() {
-		q = q.Where("time_entries.started_at >= ?", time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, loc).UTC())
+	start, end := cal.PeriodBounds(from, to)
+	if !start.IsZero() {
+		q = q.Where("time_entries.started_at >= ?", start)
 	}
-	if !to.IsZero() {
-		q = q.Where("time_entries.started_at < ?", time.Date(to.Year(), to.Month(), to.Day()+1, 0, 0, 0, 0, loc).UTC())
+	if !end.IsZero() {
+		q = q.Where("time_entries.started_at < ?", end)
 	}
 	var out []Entry
-	return out, loc, store.Translate(q.Find(&out).Error)
+	return out, cal.Location(), store.Translate(q.Find(&out).Error)
 }
 
 // InvoiceFilter narrows Invoices.
@@ -377,7 +372,7 @@ func (s *Service) Invoices(ctx context.Context, f InvoiceFilter) ([]Invoice, err
 		return nil, err
 	}
 	db := s.st.Read(ctx)
-	p, err := getPractice(db)
+	p, err := practice.Of(ctx, db)
 	if err != nil {
 		return nil, err
 	}
@@ -397,15 +392,11 @@ func (s *Service) Invoices(ctx context.Context, f InvoiceFilter) ([]Invoice, err
 	if err := q.Find(&out).Error; err != nil {
 		return nil, store.Translate(err)
 	}
-	today := s.today(p)
+	today := p.Calendar(s.now).Today().Format(time.DateOnly)
 	for i := range out {
 		out[i].Overdue = overdue(out[i], today)
 	}
 	return out, nil
-}
-
-func (s *Service) today(p practice.Practice) string {
-	return s.now().In(p.Location()).Format(apperr.DateLayout)
 }
 
 func overdue(inv Invoice, today string) bool {
@@ -453,7 +444,7 @@ func (s *Service) visibleInvoice(ctx context.Context, id int64) (Invoice, error)
 		return Invoice{}, err
 	}
 	db := s.st.Read(ctx)
-	p, err := getPractice(db)
+	p, err := practice.Of(ctx, db)
 	if err != nil {
 		return Invoice{}, err
 	}
@@ -462,6 +453,6 @@ func (s *Service) visibleInvoice(ctx context.Context, id int64) (Invoice, error)
 	if err != nil {
 		return Invoice{}, store.NotFound(err, "invoice")
 	}
-	inv.Overdue = overdue(inv, s.today(p))
+	inv.Overdue = overdue(inv, p.Calendar(s.now).Today().Format(time.DateOnly))
 	return inv, nil
 }

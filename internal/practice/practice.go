@@ -1,6 +1,13 @@
 // Package practice owns the tenant itself: the practice row, its settings
-// (name, address, time zone, currency, invoice numbering, defaults), and what
-// a new practice starts with.
+// (name, address, time zone, currency, invoice numbering, defaults), what
+// a new practice starts with, and its calendar.
+//
+// The calendar is the one place where "today", "this month" and "the
+// entries of these days" are worked out in the practice's time zone (see
+// Calendar): a calendar date is a time.Time at 00:00 UTC of that date,
+// written as time.DateOnly; the bounds of some days are the UTC instants
+// [lo, hi) where the first begins and the day after the last begins in the
+// practice's zone. The practice itself is read once per request (see Of).
 package practice
 
 import (
@@ -42,14 +49,6 @@ func (Practice) PracticeColumn() string { return "id" }
 
 // ClientColumn: a practice is not narrowed for client users.
 func (Practice) ClientColumn() string { return "" }
-
-// Location is the practice's time zone, UTC when unset or unknown.
-func (p Practice) Location() *time.Location {
-	if loc, err := time.LoadLocation(p.Timezone); err == nil {
-		return loc
-	}
-	return time.UTC
-}
 
 // New describes a practice to create.
 type New struct {

@@ -23,6 +23,12 @@ func (s *Service) Get(ctx context.Context) (Practice, error) {
 	return p, store.NotFound(err, "practice")
 }
 
+// Current returns the caller's practice without its logo, read once per
+// request (see Of): for handlers that need a setting, not the settings.
+func (s *Service) Current(ctx context.Context) (Practice, error) {
+	return Of(ctx, s.st.Read(ctx))
+}
+
 // Update changes the settings that are set in u; nil fields stay as they are.
 type Update struct {
 	Name           *string
@@ -105,6 +111,7 @@ func (s *Service) Update(ctx context.Context, u Update) (Practice, error) {
 			}
 			return Practice{}, err
 		}
+		forget(ctx)
 	}
 	return s.Get(ctx)
 }

@@ -3,9 +3,11 @@ package reports
 import (
 	"testing"
 	"time"
+
+	"github.com/vadesk/vadesk/internal/practice"
 )
 
-// Interval edges are local midnights converted to UTC, so a day across a
+// Interval edges are the practice's midnights in UTC, so a day across a
 // change of daylight saving time is 23 or 25 hours long, and weeks start on
 // Monday.
 func TestBoundsAcrossDST(t *testing.T) {
@@ -13,10 +15,11 @@ func TestBoundsAcrossDST(t *testing.T) {
 	if err != nil {
 		t.Skip("no tzdata:", err)
 	}
-	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, berlin) }
+	cal := practice.NewCalendar(berlin, nil)
+	day := func(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
 	utc := func(s string) time.Time { t, _ := time.Parse(time.RFC3339, s); return t }
 
-	ivs, edges := bounds(day(2026, 10, 24), day(2026, 10, 26), Day)
+	ivs, edges := bounds(cal, day(2026, 10, 24), day(2026, 10, 26), Day)
 	if len(ivs) != 3 || ivs[1].Start != "2026-10-25" || ivs[1].End != "2026-10-25" {
 		t.Fatalf("days %v", ivs)
 	}
@@ -31,7 +34,7 @@ func TestBoundsAcrossDST(t *testing.T) {
 	}
 
 	// Wednesday to the next Wednesday: two weeks from Monday 19 October.
-	ivs, edges = bounds(day(2026, 10, 21), day(2026, 10, 28), Week)
+	ivs, edges = bounds(cal, day(2026, 10, 21), day(2026, 10, 28), Week)
 	if len(ivs) != 2 || ivs[0].Start != "2026-10-19" || ivs[0].End != "2026-10-25" || ivs[1].Start != "2026-10-26" {
 		t.Fatalf("weeks %v", ivs)
 	}
@@ -39,11 +42,11 @@ func TestBoundsAcrossDST(t *testing.T) {
 		t.Errorf("week edge %v", edges[1])
 	}
 	// A Sunday starts no week of its own.
-	if ivs, _ := bounds(day(2026, 11, 1), day(2026, 11, 1), Week); len(ivs) != 1 || ivs[0].Start != "2026-10-26" {
+	if ivs, _ := bounds(cal, day(2026, 11, 1), day(2026, 11, 1), Week); len(ivs) != 1 || ivs[0].Start != "2026-10-26" {
 		t.Fatalf("Sunday's week %v", ivs)
 	}
 
-	ivs, edges = bounds(day(2026, 1, 31), day(2026, 3, 1), Month)
+	ivs, edges = bounds(cal, day(2026, 1, 31), day(2026, 3, 1), Month)
 	if len(ivs) != 3 || ivs[0].Start != "2026-01-01" || ivs[1].End != "2026-02-28" || ivs[2].Start != "2026-03-01" {
 		t.Fatalf("months %v", ivs)
 	}

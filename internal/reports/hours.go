@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vadesk/vadesk/internal/apperr"
+	"github.com/vadesk/vadesk/internal/practice"
 	"github.com/vadesk/vadesk/internal/store"
 )
 
@@ -90,36 +91,34 @@ var groupColumn = map[string]struct{ col, table, label string }{
 	ByUser:    {"user_id", "users", "name"},
 }
 
-// bounds returns the intervals covering [from, to] (midnights in from's
-// zone): aligned to Monday or the 1st, so the first and last may reach
-// outside the range (only time inside it is counted), and the UTC instants
-// where each starts, plus the instant where the last ends.
-func bounds(from, to time.Time, interval string) ([]Interval, []time.Time) {
-	loc := from.Location()
+// bounds returns the intervals covering the calendar dates from to to:
+// aligned to Monday or the 1st, so the first and last may reach outside
+// the range (only time inside it is counted), and the UTC instants where
+// each starts in the practice's calendar, plus the instant where the last
+// ends.
+func bounds(cal practice.Calendar, from, to time.Time, interval string) ([]Interval, []time.Time) {
 	start := from
 	switch interval {
 	case Week:
 		start = from.AddDate(0, 0, -((int(from.Weekday()) + 6) % 7))
 	case Month:
-		start = time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, loc)
+		start = time.Date(from.Year(), from.Month(), 1, 0, 0, 0, 0, time.UTC)
 	}
 	next := func(t time.Time) time.Time {
-		// time.Date, not Add: a day is not 24 hours across a DST change.
 		switch interval {
 		case Day:
-			return time.Date(t.Year(), t.Month(), t.Day()+1, 0, 0, 0, 0, loc)
+			return t.AddDate(0, 0, 1)
 		case Week:
-			return time.Date(t.Year(), t.Month(), t.Day()+7, 0, 0, 0, 0, loc)
+			return t.AddDate(0, 0, 7)
 		}
-		return time.Date(t.Year(), t.Month()+1, 1, 0, 0, 0, 0, loc)
+		return t.AddDate(0, 1, 0)
 	}
 	var ivs []Interval
-	edges := []time.Time{start.UTC()}
+	edges := []time.Time{cal.Start(start)}
 	for t := start; !t.After(to); {
 		n := next(t)
-		last := n.AddDate(0, 0, -1)
-		ivs = append(ivs, Interval{Start: date(t), End: date(time.Date(last.Year(), last.Month(), last.Day(), 0, 0, 0, 0, loc))})
-		edges = append(edges, n.UTC())
+		ivs = append(ivs, Interval{Start: date(t), End: date(n.AddDate(0, 0, -1))})
+		edges = append(edges, cal.Start(n))
 		t = n
 	}
 	return ivs, edges
@@ -137,11 +136,10 @@ func (s *Service) Hours(ctx context.Context, q HoursQuery) (HoursReport, error) 
 	if err != nil {
 		return HoursReport{}, err
 	}
-	p, err := s.thePractice(ctx)
+	cal, err := s.calendar(ctx)
 	if err != nil {
 		return HoursReport{}, err
 	}
-	loc := p.Location()
 	if q.GroupBy == "" {
 		q.GroupBy = ByClient
 	}
@@ -154,24 +152,23 @@ func (s *Service) Hours(ctx context.Context, q HoursQuery) (HoursReport, error) 
 	if c.Has("interval") {
 		return HoursReport{}, c.Err()
 	}
-	today := s.today(loc)
+	today := cal.Today()
 	defFrom := map[string]time.Time{
 		Day:   today.AddDate(0, 0, -29),
 		Week:  today.AddDate(0, 0, -7*11-((int(today.Weekday())+6)%7)),
-		Month: time.Date(today.Year(), today.Month()-11, 1, 0, 0, 0, 0, loc),
+		Month: time.Date(today.Year(), today.Month()-11, 1, 0, 0, 0, 0, time.UTC),
 	}[q.Interval]
-	from, to := dateRange(&c, q.From, q.To, loc, defFrom, today, maxDays[q.Interval],
+	from, to := dateRange(&c, q.From, q.To, defFrom, today, maxDays[q.Interval],
 		fmt.Sprintf("at most %d days for interval=%s", maxDays[q.Interval], q.Interval))
 	if err := c.Err(); err != nil {
 		return HoursReport{}, err
 	}
-	rep := HoursReport{From: date(from), To: date(to), GroupBy: q.GroupBy, Interval: q.Interval, Timezone: loc.String()}
+	rep := HoursReport{From: date(from), To: date(to), GroupBy: q.GroupBy, Interval: q.Interval, Timezone: cal.Location().String()}
 	var edges []time.Time
-	rep.Intervals, edges = bounds(from, to, q.Interval)
+	rep.Intervals, edges = bounds(cal, from, to, q.Interval)
 	// Only time inside [from, to] counts, even where an interval reaches
 	// outside it.
-	lo := from.UTC()
-	hi := time.Date(to.Year(), to.Month(), to.Day()+1, 0, 0, 0, 0, loc).UTC()
+	lo, hi := cal.PeriodBounds(from, to)
 
 	gc := groupColumn[q.GroupBy]
 	ranges := make([][2]time.Time, len(rep.Intervals))

@@ -41,11 +41,10 @@ func (s *Service) Unbilled(ctx context.Context) (UnbilledReport, error) {
 	if err != nil {
 		return UnbilledReport{}, err
 	}
-	p, err := s.thePractice(ctx)
+	cal, err := s.calendar(ctx)
 	if err != nil {
 		return UnbilledReport{}, err
 	}
-	loc := p.Location()
 	db := s.st.ReadSQL()
 	cls, err := clientsOf(ctx, db, pid)
 	if err != nil {
@@ -79,7 +78,7 @@ GROUP BY client_id`, pid)
 			return UnbilledReport{}, err
 		}
 		u := get(id)
-		d := date(t.In(loc))
+		d := date(cal.DateOf(t))
 		u.Entries, u.BillableMinutes, u.TimeAmount, u.OldestEntry = n, minutes, amount, &d
 	}
 	if err := rows.Err(); err != nil {
@@ -181,11 +180,11 @@ func (s *Service) Aging(ctx context.Context, asOf string) (AgingReport, error) {
 	if err != nil {
 		return AgingReport{}, err
 	}
-	p, err := s.thePractice(ctx)
+	cal, err := s.calendar(ctx)
 	if err != nil {
 		return AgingReport{}, err
 	}
-	day := s.today(p.Location())
+	day := cal.Today()
 	if asOf != "" {
 		var c apperr.Check
 		day = c.Date("as_of", asOf)
@@ -218,7 +217,7 @@ WHERE i.practice_id = ? AND i.status IN ('issued', 'partially_paid', 'paid') AND
 		if balance <= 0 {
 			continue
 		}
-		dueDay, err := time.Parse(apperr.DateLayout, due)
+		dueDay, err := time.Parse(time.DateOnly, due)
 		if err != nil {
 			return AgingReport{}, fmt.Errorf("reports: aging: due date %q: %w", due, err)
 		}
@@ -305,19 +304,18 @@ func (s *Service) Revenue(ctx context.Context, fromS, toS, interval string) (Rev
 	if err != nil {
 		return RevenueReport{}, err
 	}
-	p, err := s.thePractice(ctx)
+	cal, err := s.calendar(ctx)
 	if err != nil {
 		return RevenueReport{}, err
 	}
-	loc := p.Location()
 	var c apperr.Check
 	if interval == "" {
 		interval = Month
 	}
 	c.OneOf("interval", interval, Month)
-	today := s.today(loc)
-	defFrom := time.Date(today.Year(), today.Month()-11, 1, 0, 0, 0, 0, loc)
-	from, to := dateRange(&c, fromS, toS, loc, defFrom, today, 20*366, "at most 20 years")
+	today := cal.Today()
+	defFrom := time.Date(today.Year(), today.Month()-11, 1, 0, 0, 0, 0, time.UTC)
+	from, to := dateRange(&c, fromS, toS, defFrom, today, 20*366, "at most 20 years")
 	if err := c.Err(); err != nil {
 		return RevenueReport{}, err
 	}

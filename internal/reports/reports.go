@@ -67,31 +67,21 @@ func scope(ctx context.Context) (int64, error) {
 	return sc.PracticeID, nil
 }
 
-// thePractice reads the caller's practice (for its time zone).
-func (s *Service) thePractice(ctx context.Context) (practice.Practice, error) {
-	var p practice.Practice
-	err := s.st.Read(ctx).Select("id", "timezone", "currency").Take(&p).Error
-	return p, store.NotFound(err, "practice")
+// calendar is the caller's practice's calendar, for its time zone.
+func (s *Service) calendar(ctx context.Context) (practice.Calendar, error) {
+	p, err := practice.Of(ctx, s.st.Read(ctx))
+	return p.Calendar(s.now), err
 }
 
-// today is the calendar date in loc, as midnight in loc.
-func (s *Service) today(loc *time.Location) time.Time {
-	n := s.now().In(loc)
-	return time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, loc)
-}
-
-// dateRange reads an inclusive range of calendar dates for the report,
-// with defaults for missing ends, and checks its order and length (maxDays
-// of 0 is unlimited); Check.Date keeps each end within apperr's years.
-// Dates come back as midnight in loc.
-func dateRange(c *apperr.Check, fromS, toS string, loc *time.Location, defFrom, defTo time.Time, maxDays int, why string) (from, to time.Time) {
+// dateRange reads an inclusive range of calendar dates (see
+// practice.Calendar) for the report, with defaults for missing ends, and
+// checks its order and length (maxDays of 0 is unlimited); Check.Date
+// keeps each end within apperr's years.
+func dateRange(c *apperr.Check, fromS, toS string, defFrom, defTo time.Time, maxDays int, why string) (from, to time.Time) {
 	from, to = defFrom, defTo
 	parse := func(field, v string) (time.Time, bool) {
 		t := c.Date(field, v)
-		if c.Has(field) {
-			return time.Time{}, false
-		}
-		return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc), true
+		return t, !c.Has(field)
 	}
 	okF, okT := true, true
 	if fromS != "" {
@@ -113,15 +103,14 @@ func dateRange(c *apperr.Check, fromS, toS string, loc *time.Location, defFrom, 
 	return from, to
 }
 
-// days counts calendar days from a to b (both midnights in one zone),
-// independent of DST.
+// days counts calendar days from a to b.
 func days(a, b time.Time) int {
 	ua := time.Date(a.Year(), a.Month(), a.Day(), 0, 0, 0, 0, time.UTC)
 	ub := time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, time.UTC)
 	return int(ub.Sub(ua).Hours() / 24)
 }
 
-func date(t time.Time) string { return t.Format(apperr.DateLayout) }
+func date(t time.Time) string { return t.Format(time.DateOnly) }
 
 // parseDBTime reads a DATETIME that SQLite handed back as text (aggregates
 // lose the column type, so the driver does not parse it).

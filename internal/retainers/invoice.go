@@ -108,14 +108,14 @@ func (s *Service) draft(ctx context.Context, clientID, id int64, period string, 
 		if err != nil {
 			return err
 		}
-		p, err := thePractice(tx)
+		p, err := practice.Of(ctx, tx)
 		if err != nil {
 			return err
 		}
 		if !r.Runs(period) {
 			return errOutside(r, period)
 		}
-		current := s.currentPeriod(p.Location())
+		current := p.Calendar(s.now).Today().Format(PeriodLayout)
 		if today != "" {
 			current = today[:7]
 		}
@@ -161,8 +161,9 @@ func (s *Service) draft(ctx context.Context, clientID, id int64, period string, 
 // coveredEntries returns the ids of the entries a period's usage counted,
 // refusing when any is on an invoice or on a draft other than self (the
 // draft being billed): billed twice, or the overage wrong.
-func coveredEntries(tx *gorm.DB, r Retainer, t Terms, loc *time.Location, period string, self int64) ([]int64, error) {
-	lo, hi := bounds(period, loc)
+func coveredEntries(tx *gorm.DB, r Retainer, t Terms, cal practice.Calendar, period string, self int64) ([]int64, error) {
+	m := periodStart(period)
+	lo, hi := cal.MonthBounds(m.Year(), m.Month())
 	q := `SELECT t.id, t.service_id, t.invoice_id IS NOT NULL OR (t.draft_invoice_id IS NOT NULL AND t.draft_invoice_id <> ?)
 FROM time_entries t WHERE ` + retainedWork + ` AND t.started_at >= ? AND t.started_at < ? ORDER BY t.started_at, t.id`
 	rows, err := tx.Raw(q, self, r.PracticeID, r.ClientID, lo, hi).Rows()
@@ -204,7 +205,7 @@ func (s *Service) write(tx *gorm.DB, p practice.Practice, cl clients.Client, r R
 	if err := tx.Create(&inv).Error; err != nil {
 		return inv, err
 	}
-	lines, err := addLines(tx, p.Location(), r, period, &inv)
+	lines, err := addLines(tx, p.Calendar(s.now), r, period, &inv)
 	if err != nil {
 		return inv, err
 	}
@@ -226,8 +227,8 @@ func (s *Service) write(tx *gorm.DB, p practice.Practice, cl clients.Client, r R
 // them), and one for the overage at the overage rate when the period went
 // beyond its hours. Making a draft and refreshing one both go through it,
 // so a refreshed draft bills what a new one would.
-func addLines(tx *gorm.DB, loc *time.Location, r Retainer, period string, inv *billing.Invoice) ([]billing.Line, error) {
-	lines, entries, err := planLines(tx, loc, r, period, inv)
+func addLines(tx *gorm.DB, cal practice.Calendar, r Retainer, period string, inv *billing.Invoice) ([]billing.Line, error) {
+	lines, entries, err := planLines(tx, cal, r, period, inv)
 	if err != nil {
 		return nil, err
 	}
@@ -267,13 +268,13 @@ AND id IN (SELECT entry_id FROM invoice_line_sources WHERE invoice_id = ? AND en
 // of r on the draft inv: the lines (the fee, then any overage) and the
 // entries the fee line holds. Entries held by inv itself count as free:
 // issuing compares them with what the draft holds (see current).
-func planLines(tx *gorm.DB, loc *time.Location, r Retainer, period string, inv *billing.Invoice) ([]billing.Line, []int64, error) {
-	u, err := usage(tx, r, loc, period)
+func planLines(tx *gorm.DB, cal practice.Calendar, r Retainer, period string, inv *billing.Invoice) ([]billing.Line, []int64, error) {
+	u, err := usage(tx, r, cal, period)
 	if err != nil {
 		return nil, nil, err
 	}
 	t, _ := r.TermsFor(period)
-	entries, err := coveredEntries(tx, r, t, loc, period, inv.ID)
+	entries, err := coveredEntries(tx, r, t, cal, period, inv.ID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -318,7 +319,7 @@ AND line_id IN (SELECT id FROM invoice_lines WHERE invoice_id = ? AND kind = ?)`
 	if err := tx.Where("invoice_id = ? AND kind = ?", inv.ID, KindRetainer).Delete(&billing.Line{}).Error; err != nil {
 		return err
 	}
-	_, err = addLines(tx, d.loc, d.r, d.period, inv)
+	_, err = addLines(tx, d.cal, d.r, d.period, inv)
 	return err
 }
 
@@ -339,7 +340,7 @@ func (s *Service) current(tx *gorm.DB, inv *billing.Invoice, lines []billing.Lin
 	if !ok {
 		return true, nil
 	}
-	want, entries, err := planLines(tx, d.loc, d.r, d.period, inv)
+	want, entries, err := planLines(tx, d.cal, d.r, d.period, inv)
 	if err != nil {
 		return false, err
 	}
@@ -373,11 +374,11 @@ func sameQuantity(a, b *int64) bool {
 }
 
 // retainerDraft is what a draft a retainer made bills: a period of the
-// retainer, in the practice's time zone.
+// retainer, in the practice's calendar.
 type retainerDraft struct {
 	r      Retainer
 	period string
-	loc    *time.Location
+	cal    practice.Calendar
 }
 
 // madeDraft finds the retainer period inv was made for; ok is false for a
@@ -395,11 +396,13 @@ func (s *Service) madeDraft(tx *gorm.DB, inv *billing.Invoice) (d retainerDraft,
 	if err != nil {
 		return d, false, err
 	}
-	p, err := thePractice(tx)
+	// billing hands over only the transaction, which carries the request's
+	// context.
+	p, err := practice.Of(tx.Statement.Context, tx)
 	if err != nil {
 		return d, false, err
 	}
-	return retainerDraft{r: r, period: pi.Period, loc: p.Location()}, true, nil
+	return retainerDraft{r: r, period: pi.Period, cal: p.Calendar(s.now)}, true, nil
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -455,13 +458,13 @@ FROM retainers r JOIN practices p ON p.id = r.practice_id WHERE r.auto_invoice <
 		return res, fmt.Errorf("retainers: recur: %w", store.Translate(err))
 	}
 	for _, d := range rs {
-		loc := practice.Practice{Timezone: d.Timezone}.Location()
+		cal := practice.Practice{Timezone: d.Timezone}.Calendar(s.now)
 		today := day
 		if today == "" {
-			today = s.now().In(loc).Format(apperr.DateLayout)
+			today = cal.Today().Format(time.DateOnly)
 		}
 		r := Retainer{StartsOn: d.StartsOn, EndsOn: d.EndsOn}
-		first := max(r.FirstPeriod(), d.CreatedAt.In(loc).Format(PeriodLayout))
+		first := max(r.FirstPeriod(), cal.DateOf(d.CreatedAt).Format(PeriodLayout))
 		var done []string
 		if err := s.st.Read(sys).Raw("SELECT period FROM retainer_invoices WHERE retainer_id = ?", d.ID).Scan(&done).Error; err != nil {
 			return res, fmt.Errorf("retainers: recur: %w", store.Translate(err))

@@ -163,17 +163,6 @@ func New(st *store.Store, bill *billing.Service, now func() time.Time) *Service 
 	return s
 }
 
-func thePractice(db *gorm.DB) (practice.Practice, error) {
-	var p practice.Practice
-	err := db.Select("id", "timezone", "currency", "default_tax_rate", "default_tax_name", "default_notes", "default_footer").Take(&p).Error
-	return p, store.NotFound(err, "practice")
-}
-
-// currentPeriod is this month in loc.
-func (s *Service) currentPeriod(loc *time.Location) string {
-	return s.now().In(loc).Format(PeriodLayout)
-}
-
 // get reads a retainer of a client with its terms.
 func (s *Service) get(db *gorm.DB, clientID, id int64) (Retainer, error) {
 	var r Retainer
@@ -181,22 +170,24 @@ func (s *Service) get(db *gorm.DB, clientID, id int64) (Retainer, error) {
 		return Retainer{}, store.NotFound(err, "retainer")
 	}
 	rs := []Retainer{r}
-	if err := fill(db, rs, s.now()); err != nil {
+	if err := fill(db, rs, s.now); err != nil {
 		return Retainer{}, err
 	}
 	return rs[0], nil
 }
 
-// fill reads the terms, services and currency of retainers.
-func fill(db *gorm.DB, rs []Retainer, now time.Time) error {
+// fill reads the terms, services and currency of retainers; now decides
+// which terms are current.
+func fill(db *gorm.DB, rs []Retainer, now func() time.Time) error {
 	if len(rs) == 0 {
 		return nil
 	}
-	p, err := thePractice(db)
+	// db carries the request's context, as every scoped handle does.
+	p, err := practice.Of(db.Statement.Context, db)
 	if err != nil {
 		return err
 	}
-	period := now.In(p.Location()).Format(PeriodLayout)
+	period := p.Calendar(now).Today().Format(PeriodLayout)
 	ids := make([]int64, len(rs))
 	cids := make([]int64, len(rs))
 	for i, r := range rs {
@@ -251,7 +242,7 @@ func (s *Service) List(ctx context.Context, clientID int64) ([]Retainer, error) 
 	if err := db.Where("client_id = ?", clientID).Order("starts_on DESC, id DESC").Find(&rs).Error; err != nil {
 		return nil, store.Translate(err)
 	}
-	return rs, fill(db, rs, s.now())
+	return rs, fill(db, rs, s.now)
 }
 
 // Get returns one retainer of a client.
@@ -405,12 +396,12 @@ func (s *Service) Create(ctx context.Context, clientID int64, in Input) (Retaine
 		if _, err := clients.Get(tx, clientID); err != nil {
 			return err
 		}
-		p, err := thePractice(tx)
+		p, err := practice.Of(ctx, tx)
 		if err != nil {
 			return err
 		}
 		r := Retainer{ClientID: clientID, Period: PeriodMonth, AutoInvoice: AutoOff,
-			StartsOn: s.currentPeriod(p.Location()) + "-01"}
+			StartsOn: p.Calendar(s.now).Today().Format(PeriodLayout) + "-01"}
 		var c apperr.Check
 		in.applyPlain(&c, &r, true)
 		var t Terms
@@ -466,7 +457,7 @@ func (s *Service) Update(ctx context.Context, clientID, id int64, in Input) (Ret
 		if err != nil {
 			return err
 		}
-		p, err := thePractice(tx)
+		p, err := practice.Of(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -487,7 +478,7 @@ func (s *Service) Update(ctx context.Context, clientID, id int64, in Input) (Ret
 			c.Add("ends_on", "must not be before %s, which is invoiced already", billed)
 		}
 		var t Terms
-		next := nextPeriod(s.currentPeriod(p.Location()))
+		next := nextPeriod(p.Calendar(s.now).Today().Format(PeriodLayout))
 		from := max(next, r.FirstPeriod())
 		if in.EffectiveFrom != nil {
 			from = *in.EffectiveFrom
@@ -557,11 +548,11 @@ func (s *Service) End(ctx context.Context, clientID, id int64) (r Retainer, dele
 		if r, err = s.get(tx, clientID, id); err != nil {
 			return err
 		}
-		p, err := thePractice(tx)
+		p, err := practice.Of(ctx, tx)
 		if err != nil {
 			return err
 		}
-		cur := s.currentPeriod(p.Location())
+		cur := p.Calendar(s.now).Today().Format(PeriodLayout)
 		var n int64
 		if err := tx.Model(&periodInvoice{}).Where("retainer_id = ?", r.ID).Count(&n).Error; err != nil {
 			return err
@@ -596,7 +587,7 @@ func nextPeriod(period string) string {
 
 // lastDay is the last date of a period.
 func lastDay(period string) string {
-	return periodStart(period).AddDate(0, 1, -1).Format(apperr.DateLayout)
+	return periodStart(period).AddDate(0, 1, -1).Format(time.DateOnly)
 }
 
 // checkPeriod reads a YYYY-MM period for field, of the years

@@ -4,10 +4,10 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/vadesk/vadesk/internal/apperr"
 	"github.com/vadesk/vadesk/internal/clients"
+	"github.com/vadesk/vadesk/internal/practice"
 	"github.com/vadesk/vadesk/internal/store"
 	"gorm.io/gorm"
 )
@@ -44,12 +44,12 @@ func (s *Service) Usage(ctx context.Context, clientID, id int64, period string) 
 	if err != nil {
 		return Usage{}, err
 	}
-	p, err := thePractice(db)
+	p, err := practice.Of(ctx, db)
 	if err != nil {
 		return Usage{}, err
 	}
 	if period == "" {
-		period = s.currentPeriod(p.Location())
+		period = p.Calendar(s.now).Today().Format(PeriodLayout)
 	}
 	var c apperr.Check
 	checkPeriod(&c, "period", period)
@@ -59,7 +59,7 @@ func (s *Service) Usage(ctx context.Context, clientID, id int64, period string) 
 	if !r.Runs(period) {
 		return Usage{}, errOutside(r, period)
 	}
-	return usage(db, r, p.Location(), period)
+	return usage(db, r, p.Calendar(s.now), period)
 }
 
 // Current returns this month's usage of each of a client's retainers that
@@ -70,17 +70,17 @@ func (s *Service) Current(ctx context.Context, clientID int64) ([]Usage, error) 
 		return nil, err
 	}
 	db := s.st.Read(ctx)
-	p, err := thePractice(db)
+	p, err := practice.Of(ctx, db)
 	if err != nil {
 		return nil, err
 	}
-	period := s.currentPeriod(p.Location())
+	period := p.Calendar(s.now).Today().Format(PeriodLayout)
 	out := []Usage{}
 	for _, r := range rs {
 		if !r.Runs(period) {
 			continue
 		}
-		u, err := usage(db, r, p.Location(), period)
+		u, err := usage(db, r, p.Calendar(s.now), period)
 		if err != nil {
 			return nil, err
 		}
@@ -93,7 +93,7 @@ func (s *Service) Current(ctx context.Context, clientID int64) ([]Usage, error) 
 // transaction). Minutes carried over depend on every earlier period, so
 // when the terms allow rollover the months since the start are summed too,
 // all in one query.
-func usage(db *gorm.DB, r Retainer, loc *time.Location, period string) (Usage, error) {
+func usage(db *gorm.DB, r Retainer, cal practice.Calendar, period string) (Usage, error) {
 	periods := []string{period}
 	for _, t := range r.Terms {
 		if t.RolloverMinutes > 0 && t.EffectiveFrom < period {
@@ -104,7 +104,7 @@ func usage(db *gorm.DB, r Retainer, loc *time.Location, period string) (Usage, e
 			break
 		}
 	}
-	used, err := usedMinutes(db, r, loc, periods)
+	used, err := usedMinutes(db, r, cal, periods)
 	if err != nil {
 		return Usage{}, err
 	}
@@ -148,13 +148,6 @@ WHERE ri.retainer_id = ? AND ri.period = ? AND i.status <> 'void'`, retainerID, 
 	return &ids[0], nil
 }
 
-// bounds turns a period into the UTC instants [start, end) of its month in
-// loc.
-func bounds(period string, loc *time.Location) (time.Time, time.Time) {
-	p := periodStart(period)
-	return time.Date(p.Year(), p.Month(), 1, 0, 0, 0, 0, loc).UTC(), time.Date(p.Year(), p.Month()+1, 1, 0, 0, 0, 0, loc).UTC()
-}
-
 // retainedWork is the SQL condition of the work a retainer counts: the
 // client's billable entries, minus those of fixed-fee projects (their fee
 // covers them).
@@ -165,13 +158,13 @@ const retainedWork = `t.practice_id = ? AND t.client_id = ? AND t.billable = 1
 // months' UTC bounds are computed here, in the practice's zone, and joined
 // to the client's entries by a range on (practice_id, client_id,
 // started_at), as the hours report does.
-func usedMinutes(db *gorm.DB, r Retainer, loc *time.Location, periods []string) ([]int64, error) {
+func usedMinutes(db *gorm.DB, r Retainer, cal practice.Calendar, periods []string) ([]int64, error) {
 	used := make([]int64, len(periods))
 	// A retainer with rollover from 1900 asked for 2999 spans some 13,000
 	// months, three bound parameters each: more than SQLite takes in one
 	// statement, so the months go in batches.
 	for lo := 0; lo < len(periods); lo += usageBatch {
-		if err := usedBatch(db, r, loc, periods, lo, min(lo+usageBatch, len(periods)), used); err != nil {
+		if err := usedBatch(db, r, cal, periods, lo, min(lo+usageBatch, len(periods)), used); err != nil {
 			return nil, err
 		}
 	}
@@ -182,7 +175,7 @@ func usedMinutes(db *gorm.DB, r Retainer, loc *time.Location, periods []string) 
 const usageBatch = 2000
 
 // usedBatch adds to used the minutes of periods[from:to].
-func usedBatch(db *gorm.DB, r Retainer, loc *time.Location, periods []string, from, to int, used []int64) error {
+func usedBatch(db *gorm.DB, r Retainer, cal practice.Calendar, periods []string, from, to int, used []int64) error {
 	var sb strings.Builder
 	args := make([]any, 0, 3*(to-from)+2)
 	sb.WriteString("WITH b(i, lo, hi) AS (VALUES ")
@@ -191,7 +184,8 @@ func usedBatch(db *gorm.DB, r Retainer, loc *time.Location, periods []string, fr
 			sb.WriteByte(',')
 		}
 		sb.WriteString("(?,?,?)")
-		lo, hi := bounds(periods[i], loc)
+		m := periodStart(periods[i])
+		lo, hi := cal.MonthBounds(m.Year(), m.Month())
 		args = append(args, i, lo, hi)
 	}
 	sb.WriteString(`)

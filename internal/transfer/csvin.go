@@ -219,7 +219,7 @@ func (f csvFile) record(i int) record {
 // parseDate reads the date formats the trackers write: 2026-11-02,
 // 11/2/2026 (Harvest and Toggl in the US) and 2.11.2026 (much of Europe).
 func parseDate(s string) (time.Time, bool) {
-	for _, l := range []string{"2006-01-02", "1/2/2006", "2.1.2006", "2006/01/02"} {
+	for _, l := range []string{time.DateOnly, "1/2/2006", "2.1.2006", "2006/01/02"} {
 		if t, err := time.Parse(l, s); err == nil {
 			return t, true
 		}

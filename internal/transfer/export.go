@@ -289,7 +289,7 @@ type exportedEntry struct {
 // record is e as a row under TimeEntryColumns, which vadesk's import reads
 // back as the same work (FuzzVadeskRoundTrip holds it to that).
 func (e exportedEntry) record(loc *time.Location) []string {
-	return []string{strconv.FormatInt(e.id, 10), e.started.In(loc).Format(apperr.DateLayout),
+	return []string{strconv.FormatInt(e.id, 10), e.started.In(loc).Format(time.DateOnly),
 		e.started.UTC().Format(time.RFC3339), safeText(e.client), safeText(e.service), safeText(e.project), safeText(e.task),
 		safeText(e.user), strconv.FormatInt(e.minutes, 10), strconv.FormatInt(e.billableMinutes, 10), boolText(e.billable),
 		decimal(e.rate, e.currency), decimal(e.amount, e.currency), e.currency, safeText(e.note), safeText(e.internal),

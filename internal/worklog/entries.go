@@ -9,6 +9,7 @@ import (
 
 	"github.com/vadesk/vadesk/internal/apperr"
 	"github.com/vadesk/vadesk/internal/clients"
+	"github.com/vadesk/vadesk/internal/practice"
 	"github.com/vadesk/vadesk/internal/store"
 	"github.com/vadesk/vadesk/internal/tenant"
 	"gorm.io/gorm"
@@ -136,9 +137,16 @@ func (s *Service) ListEntries(ctx context.Context, f EntryFilter) ([]Entry, erro
 	if err := c.Err(); err != nil {
 		return nil, err
 	}
-	start, end, err := s.dayBounds(ctx, f.From, f.To)
-	if err != nil {
-		return nil, err
+	// The dates are the practice's; zero bounds are open.
+	var start, end time.Time
+	if f.From != "" || f.To != "" {
+		p, err := practice.Of(ctx, s.st.Read(ctx))
+		if err != nil {
+			return nil, err
+		}
+		from, _ := time.Parse(time.DateOnly, f.From)
+		to, _ := time.Parse(time.DateOnly, f.To)
+		start, end = p.Calendar(s.now).PeriodBounds(from, to)
 	}
 	// The rows are read by hand (see store.Row), at a fraction of the cost
 	// of GORM's reflective scan.

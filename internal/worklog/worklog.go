@@ -6,7 +6,6 @@
 package worklog
 
 import (
-	"context"
 	"errors"
 	"time"
 
@@ -14,7 +13,6 @@ import (
 	"github.com/vadesk/vadesk/internal/catalog"
 	"github.com/vadesk/vadesk/internal/clients"
 	"github.com/vadesk/vadesk/internal/money"
-	"github.com/vadesk/vadesk/internal/practice"
 	"github.com/vadesk/vadesk/internal/projects"
 	"github.com/vadesk/vadesk/internal/store"
 	"gorm.io/gorm"
@@ -230,31 +228,6 @@ func dateRange(c *apperr.Check, from, to string) {
 	if from != "" && to != "" && !c.Has("from") && !c.Has("to") && t.Before(f) {
 		c.Add("to", "must not be before from")
 	}
-}
-
-// dayBounds turns an inclusive range of calendar dates in the practice's
-// time zone into the half-open UTC interval [start, end) that covers it.
-// Zero times mean "unbounded".
-func (s *Service) dayBounds(ctx context.Context, from, to string) (start, end time.Time, err error) {
-	if from == "" && to == "" {
-		return start, end, nil
-	}
-	var p practice.Practice
-	if err := s.st.Read(ctx).Select("id", "timezone").Take(&p).Error; err != nil {
-		return start, end, store.NotFound(err, "practice")
-	}
-	loc := p.Location()
-	day := func(v string) time.Time {
-		d, _ := time.Parse(apperr.DateLayout, v)
-		return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
-	}
-	if from != "" {
-		start = day(from).UTC()
-	}
-	if to != "" {
-		end = day(to).AddDate(0, 0, 1).UTC()
-	}
-	return start, end, nil
 }
 
 func idOrNil(p *int64) *int64 {
