@@ -24,8 +24,8 @@ import (
 
 // Deps is everything the HTTP layer needs.
 type Deps struct {
-	Config   config.Config
-	Store    *store.Store
+	Config config.Config
+	Store  *store.Store
 	// Services come from app.New over the same store and clock: the
 	// mailer and the services' links to each other are wired there.
 	Services app.Services
