@@ -9,6 +9,7 @@ import (
 
 	"github.com/vadesk/vadesk/internal/apperr"
 	"github.com/vadesk/vadesk/internal/clients"
+	"github.com/vadesk/vadesk/internal/money"
 	"github.com/vadesk/vadesk/internal/practice"
 	"github.com/vadesk/vadesk/internal/store"
 	"gorm.io/gorm"
@@ -112,7 +113,7 @@ func (s *Service) Create(ctx context.Context, d Draft) (Invoice, error) {
 	}
 	c.OneOf("group_by", d.GroupBy, GroupByService, GroupByTask, GroupByEntry)
 	if d.Discount != nil {
-		c.Money("discount", *d.Discount)
+		money.CheckAmount(&c, "discount", *d.Discount)
 	}
 	if d.TaxRate != nil {
 		c.Range("tax_rate", *d.TaxRate, 0, MaxTaxRate)
@@ -280,7 +281,7 @@ func humanStatus(s string) string { return strings.ReplaceAll(s, "_", " ") }
 func (s *Service) Update(ctx context.Context, id int64, u Patch) (Invoice, error) {
 	var c apperr.Check
 	if u.Discount != nil {
-		c.Money("discount", *u.Discount)
+		money.CheckAmount(&c, "discount", *u.Discount)
 	}
 	if u.TaxRate != nil {
 		c.Range("tax_rate", *u.TaxRate, 0, MaxTaxRate)
@@ -328,7 +329,7 @@ func (in LineInput) apply(l *Line, creating bool) error {
 	}
 	if in.UnitPrice != nil {
 		l.UnitPrice = *in.UnitPrice
-		c.Money("unit_price", l.UnitPrice)
+		money.CheckAmount(&c, "unit_price", l.UnitPrice)
 	} else if creating {
 		c.Add("unit_price", "is required")
 	}
@@ -336,7 +337,7 @@ func (in LineInput) apply(l *Line, creating bool) error {
 		return err
 	}
 	amount, ok := QuantityAmount(deref(l.QuantityMilli), l.UnitPrice)
-	if !ok || amount > apperr.MaxMoney {
+	if !ok || amount > money.MaxAmount {
 		return apperr.Invalid("unit_price", "quantity times unit price is more than one line can bill")
 	}
 	l.Amount = amount
