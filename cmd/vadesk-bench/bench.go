@@ -18,6 +18,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/vadesk/vadesk/internal/app"
 	"github.com/vadesk/vadesk/internal/config"
 	"github.com/vadesk/vadesk/internal/httpapi"
 	"github.com/vadesk/vadesk/internal/seed"
@@ -256,7 +257,7 @@ func (e *env) startServer() error {
 	h := httpapi.New(httpapi.Deps{
 		Config:   cfg,
 		Store:    e.st,
-		Services: httpapi.NewServices(e.st, time.Now),
+		Services: app.New(cfg, e.st, time.Now),
 		Log:      log,
 		Web:      web.Static(),
 	})

@@ -5,10 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"strings"
 	"time"
 
+	"github.com/vadesk/vadesk/internal/app"
 	"github.com/vadesk/vadesk/internal/config"
+	"github.com/vadesk/vadesk/internal/httpapi"
 	"github.com/vadesk/vadesk/internal/seed"
 )
 
@@ -38,7 +41,11 @@ func seedCmd(ctx context.Context, cfg config.Config, args []string, stdin io.Rea
 	}
 	defer db.close()
 	st := db.st
-	res, err := seed.Demo(ctx, st, seed.DemoOptions{Password: pw, Force: *force, Now: time.Now})
+	// The demo is made through the real router, wired as serve wires it;
+	// its request logs are of no interest.
+	api := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Services: app.New(cfg, st, time.Now),
+		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	res, err := seed.Demo(ctx, st, seed.DemoOptions{Password: pw, Force: *force, Now: time.Now, API: api})
 	if err != nil {
 		if errors.Is(err, seed.ErrHasClients) {
 			return errors.New("the practice already has clients; seed --demo is meant for a fresh database (add --force to add the demo anyway)")

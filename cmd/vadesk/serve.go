@@ -13,6 +13,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/vadesk/vadesk/internal/app"
 	"github.com/vadesk/vadesk/internal/config"
 	"github.com/vadesk/vadesk/internal/httpapi"
 	"github.com/vadesk/vadesk/internal/store"
@@ -118,7 +119,7 @@ func serve(ctx context.Context, cfg config.Config, args []string, stderr io.Writ
 	e := httpapi.New(httpapi.Deps{
 		Config:   cfg,
 		Store:    st,
-		Services: httpapi.NewServices(st, time.Now),
+		Services: app.New(cfg, st, time.Now),
 		Log:      log,
 		Web:      web.Static(),
 	})

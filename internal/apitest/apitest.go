@@ -26,6 +26,7 @@ import (
 	"github.com/getkin/kin-openapi/routers"
 	"github.com/getkin/kin-openapi/routers/gorillamux"
 	"github.com/labstack/echo/v4"
+	"github.com/vadesk/vadesk/internal/app"
 	"github.com/vadesk/vadesk/internal/config"
 	"github.com/vadesk/vadesk/internal/httpapi"
 	"github.com/vadesk/vadesk/internal/store"
@@ -61,7 +62,7 @@ type Env struct {
 	Echo     *echo.Echo
 	Clock    *Clock
 	Config   config.Config
-	Services httpapi.Services
+	Services app.Services
 	// SkipSpec turns off the contract check (for tests that send garbage).
 	SkipSpec bool
 }
@@ -97,7 +98,7 @@ func New(t testing.TB, opts ...Option) *Env {
 	if os.Getenv("VADESK_TEST_LOG") != "" {
 		log = slog.New(slog.NewTextHandler(os.Stderr, nil))
 	}
-	svcs := httpapi.NewServices(st, clock.Now)
+	svcs := app.New(cfg, st, clock.Now)
 	e := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Services: svcs, Log: log, Now: clock.Now})
 	return &Env{T: t, Store: st, Echo: e, Clock: clock, Config: cfg, Services: svcs}
 }

@@ -2,9 +2,7 @@ package apperr
 
 import (
 	"fmt"
-	"github.com/vadesk/vadesk/internal/money"
 	"net/mail"
-	"regexp"
 	"time"
 	"unicode/utf8"
 )
@@ -76,23 +74,6 @@ func (c *Check) OneOf(field, v string, allowed ...string) {
 func (c *Check) Range(field string, v, lo, hi int64) {
 	if v < lo || v > hi {
 		c.Add(field, "must be between %d and %d", lo, hi)
-	}
-}
-
-// MaxMoney is the largest amount of money (in minor units) vadesk accepts in
-// one field: a trillion units, far beyond any VA's invoice, and small enough
-// that sums of many such amounts cannot overflow int64.
-const MaxMoney = 1_000_000_000_000_00
-
-// Money checks a non-negative amount in minor units.
-func (c *Check) Money(field string, v int64) { c.Range(field, v, 0, MaxMoney) }
-
-var currencyRE = regexp.MustCompile(`^[A-Z]{3}$`)
-
-// Currency checks an ISO 4217 code.
-func (c *Check) Currency(field, v string) {
-	if !currencyRE.MatchString(v) || !money.Known(v) {
-		c.Add(field, "must be an ISO 4217 code such as USD")
 	}
 }
 

@@ -3,9 +3,10 @@
 // period, their lines and totals, issuing with a gapless number, payments,
 // voiding, and the documents (PDF, CSV) an accountant receives.
 //
-// Billing does not import the packages that own time entries and projects:
+// Billing does not use the services that own time entries and projects:
 // it reads and locks their rows through small models of its own, the only
-// columns it needs. Every change to money happens in one transaction; PDFs
+// columns it needs, and takes only the names of a project's billing models
+// from the projects package. Every change to money happens in one transaction; PDFs
 // are rendered after it, outside.
 package billing
 
@@ -101,8 +102,17 @@ func (inv Invoice) BalanceDue() int64 { return inv.Total - inv.AmountPaid }
 // overdue reports whether inv is unpaid past its due date on today
 // (YYYY-MM-DD in the practice's time zone).
 func (inv Invoice) overdue(today string) bool {
-	return (inv.Status == StatusIssued || inv.Status == StatusPartiallyPaid) &&
-		inv.DueDate != nil && *inv.DueDate < today && inv.BalanceDue() > 0
+	return Overdue(inv.Status, inv.DueDate, inv.BalanceDue(), today)
+}
+
+// Overdue is the one rule for "overdue", for billing's invoices and the
+// portal's view of them alike: an issued or partially paid invoice with a
+// balance still owed, past its due date (none: never overdue) on today
+// (YYYY-MM-DD in the practice's time zone). List's status filter says the
+// same in SQL.
+func Overdue(status string, due *string, balance int64, today string) bool {
+	return (status == StatusIssued || status == StatusPartiallyPaid) &&
+		due != nil && *due < today && balance > 0
 }
 
 // Line is one row of an invoice. Generated lines (time, expense, fixed fee)
@@ -145,8 +155,11 @@ type Payment struct {
 	CreatedAt  time.Time
 }
 
-// source links a line to one time entry or expense it bills.
-type source struct {
+// Source links a line to one time entry or expense it bills, and so holds
+// that work for the line's invoice (see Hold). Lines made outside billing
+// (a retainer's) link their work through it too, so issuing, refreshing
+// and deleting treat their work as billing's own.
+type Source struct {
 	ID         int64 `gorm:"primaryKey"`
 	PracticeID int64
 	InvoiceID  int64
@@ -155,7 +168,8 @@ type source struct {
 	ExpenseID  *int64
 }
 
-func (source) TableName() string { return "invoice_line_sources" }
+// TableName maps Source to its table.
+func (Source) TableName() string { return "invoice_line_sources" }
 
 // entry is the part of a time entry billing reads and locks. The worklog
 // package owns the row; billing only ever sets invoice_id and
@@ -195,7 +209,8 @@ type expense struct {
 func (expense) TableName() string { return "expenses" }
 
 // project is the part of a project billing reads; a fixed-fee project is
-// billed once, and billing sets its invoice_id when it is.
+// billed once, and billing sets its invoice_id when it is. Billing is one
+// of the projects package's Billing* models.
 type project struct {
 	ID         int64 `gorm:"primaryKey"`
 	PracticeID int64
@@ -207,13 +222,6 @@ type project struct {
 }
 
 func (project) TableName() string { return "projects" }
-
-// Billing models of a project, as the projects package stores them.
-const (
-	projectHourly      = "hourly"
-	projectFixedFee    = "fixed_fee"
-	projectNonBillable = "non_billable"
-)
 
 // task is the title of a task, for lines grouped by task.
 type task struct {
@@ -330,7 +338,7 @@ func getLines(db *gorm.DB, invoiceID int64, sources bool) ([]Line, error) {
 		byLine[l.ID] = i
 	}
 	// Thousands of rows: scanned by hand, only the three columns needed.
-	rows, err := db.Model(&source{}).Select("line_id, entry_id, expense_id").Where("invoice_id = ?", invoiceID).Order("id").Rows()
+	rows, err := db.Model(&Source{}).Select("line_id, entry_id, expense_id").Where("invoice_id = ?", invoiceID).Order("id").Rows()
 	if err != nil {
 		return nil, store.Translate(err)
 	}

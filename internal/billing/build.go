@@ -9,6 +9,7 @@ import (
 	"github.com/vadesk/vadesk/internal/apperr"
 	"github.com/vadesk/vadesk/internal/catalog"
 	"github.com/vadesk/vadesk/internal/practice"
+	"github.com/vadesk/vadesk/internal/projects"
 	"github.com/vadesk/vadesk/internal/store"
 	"gorm.io/gorm"
 )
@@ -162,13 +163,13 @@ func (w *work) classify(es []entry, held map[int64]bool) {
 		}
 		p, ok := w.projects[*e.ProjectID]
 		switch {
-		case !ok || p.Billing == projectHourly:
+		case !ok || p.Billing == projects.BillingHourly:
 			w.hourly = append(w.hourly, e)
-		case p.Billing == projectFixedFee:
+		case p.Billing == projects.BillingFixedFee:
 			if p.InvoiceID == nil && p.FixedFee != nil && !held[p.ID] {
 				w.fixed[p.ID] = append(w.fixed[p.ID], e)
 			}
-		case p.Billing == projectNonBillable:
+		case p.Billing == projects.BillingNonBillable:
 		default:
 			w.hourly = append(w.hourly, e)
 		}

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/vadesk/vadesk/internal/practice"
+	"github.com/vadesk/vadesk/internal/projects"
 )
 
 func at(s string) time.Time {
@@ -29,7 +30,7 @@ func sampleWork() work {
 		},
 		fixed:    map[int64][]entry{7: {{ID: 6, ServiceID: 20, ProjectID: &p7, BillableMinutes: 600, HourlyRate: 4000}}},
 		expenses: []expense{{ID: 9, Date: "2026-10-10", Amount: 1299, Description: "Canva Pro"}},
-		projects: map[int64]project{7: {ID: 7, Name: "Website relaunch", Billing: projectFixedFee, FixedFee: &fee}},
+		projects: map[int64]project{7: {ID: 7, Name: "Website relaunch", Billing: projects.BillingFixedFee, FixedFee: &fee}},
 		services: map[int64]string{10: "Email and inbox management", 20: "Website updates"},
 		tasks:    map[int64]string{1: "Inbox zero", 2: "Landing page"},
 	}

@@ -9,6 +9,7 @@ import (
 
 	"github.com/vadesk/vadesk/internal/apperr"
 	"github.com/vadesk/vadesk/internal/clients"
+	"github.com/vadesk/vadesk/internal/money"
 	"github.com/vadesk/vadesk/internal/practice"
 	"github.com/vadesk/vadesk/internal/store"
 	"gorm.io/gorm"
@@ -112,7 +113,7 @@ func (s *Service) Create(ctx context.Context, d Draft) (Invoice, error) {
 	}
 	c.OneOf("group_by", d.GroupBy, GroupByService, GroupByTask, GroupByEntry)
 	if d.Discount != nil {
-		c.Money("discount", *d.Discount)
+		money.CheckAmount(&c, "discount", *d.Discount)
 	}
 	if d.TaxRate != nil {
 		c.Range("tax_rate", *d.TaxRate, 0, MaxTaxRate)
@@ -208,69 +209,24 @@ func insertGenerated(tx *gorm.DB, inv *Invoice, bs []built, first int64) error {
 	if err := tx.CreateInBatches(&lines, 500).Error; err != nil {
 		return err
 	}
-	var srcs []source
+	var srcs []Source
 	for i := range bs {
 		bs[i].line = lines[i]
 		for _, id := range bs[i].entries {
-			srcs = append(srcs, source{InvoiceID: inv.ID, LineID: lines[i].ID, EntryID: ptr(id)})
+			srcs = append(srcs, Source{LineID: lines[i].ID, EntryID: ptr(id)})
 		}
 		for _, id := range bs[i].expenses {
-			srcs = append(srcs, source{InvoiceID: inv.ID, LineID: lines[i].ID, ExpenseID: ptr(id)})
+			srcs = append(srcs, Source{LineID: lines[i].ID, ExpenseID: ptr(id)})
 		}
 		nEntries += int64(len(bs[i].entries))
 		nExpenses += int64(len(bs[i].expenses))
 	}
-	if err := insertSources(tx, inv, srcs); err != nil {
+	if err := InsertSources(tx, inv, srcs); err != nil {
 		return err
 	}
 	// The work was read as unheld in this same transaction, and SQLite has
-	// one writer, so every row must still be free; the count proves it.
-	res := tx.Exec(`UPDATE time_entries SET draft_invoice_id = ? WHERE practice_id = ? AND invoice_id IS NULL
-		AND draft_invoice_id IS NULL AND id IN (SELECT entry_id FROM invoice_line_sources WHERE invoice_id = ? AND entry_id IS NOT NULL)`,
-		inv.ID, inv.PracticeID, inv.ID)
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected != nEntries {
-		return fmt.Errorf("billing: hold entries: %d of %d were free", res.RowsAffected, nEntries)
-	}
-	res = tx.Exec(`UPDATE expenses SET draft_invoice_id = ? WHERE practice_id = ? AND invoice_id IS NULL
-		AND draft_invoice_id IS NULL AND id IN (SELECT expense_id FROM invoice_line_sources WHERE invoice_id = ? AND expense_id IS NOT NULL)`,
-		inv.ID, inv.PracticeID, inv.ID)
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected != nExpenses {
-		return fmt.Errorf("billing: hold expenses: %d of %d were free", res.RowsAffected, nExpenses)
-	}
-	return nil
-}
-
-// insertSources writes the links of lines to their work, in order, with
-// one multi-row INSERT per sourcesPerInsert rows: for ten thousand entries,
-// GORM's CreateInBatches took a tenth of the time of drafting, issuing and
-// printing the invoice, most of it in reflection. Raw SQL is not scoped, so
-// the practice is set here.
-func insertSources(tx *gorm.DB, inv *Invoice, srcs []source) error {
-	const sourcesPerInsert = 500
-	for len(srcs) > 0 {
-		n := min(len(srcs), sourcesPerInsert)
-		var q strings.Builder
-		q.WriteString("INSERT INTO invoice_line_sources (practice_id, invoice_id, line_id, entry_id, expense_id) VALUES ")
-		args := make([]any, 0, 5*n)
-		for i, sr := range srcs[:n] {
-			if i > 0 {
-				q.WriteString(", ")
-			}
-			q.WriteString("(?, ?, ?, ?, ?)")
-			args = append(args, inv.PracticeID, inv.ID, sr.LineID, sr.EntryID, sr.ExpenseID)
-		}
-		if err := tx.Exec(q.String(), args...).Error; err != nil {
-			return err
-		}
-		srcs = srcs[n:]
-	}
-	return nil
+	// one writer, so every row must still be free; Hold's count proves it.
+	return Hold(tx, inv, nEntries, nExpenses)
 }
 
 // retotal recomputes inv's totals from its stored lines (it does not save).
@@ -325,7 +281,7 @@ func humanStatus(s string) string { return strings.ReplaceAll(s, "_", " ") }
 func (s *Service) Update(ctx context.Context, id int64, u Patch) (Invoice, error) {
 	var c apperr.Check
 	if u.Discount != nil {
-		c.Money("discount", *u.Discount)
+		money.CheckAmount(&c, "discount", *u.Discount)
 	}
 	if u.TaxRate != nil {
 		c.Range("tax_rate", *u.TaxRate, 0, MaxTaxRate)
@@ -373,7 +329,7 @@ func (in LineInput) apply(l *Line, creating bool) error {
 	}
 	if in.UnitPrice != nil {
 		l.UnitPrice = *in.UnitPrice
-		c.Money("unit_price", l.UnitPrice)
+		money.CheckAmount(&c, "unit_price", l.UnitPrice)
 	} else if creating {
 		c.Add("unit_price", "is required")
 	}
@@ -381,7 +337,7 @@ func (in LineInput) apply(l *Line, creating bool) error {
 		return err
 	}
 	amount, ok := QuantityAmount(deref(l.QuantityMilli), l.UnitPrice)
-	if !ok || amount > apperr.MaxMoney {
+	if !ok || amount > money.MaxAmount {
 		return apperr.Invalid("unit_price", "quantity times unit price is more than one line can bill")
 	}
 	l.Amount = amount
@@ -446,7 +402,7 @@ func (s *Service) DeleteLine(ctx context.Context, id, lineID int64) (Invoice, er
 		if err != nil {
 			return err
 		}
-		if err := tx.Where("line_id = ?", l.ID).Delete(&source{}).Error; err != nil {
+		if err := tx.Where("line_id = ?", l.ID).Delete(&Source{}).Error; err != nil {
 			return err
 		}
 		return tx.Delete(&l).Error
@@ -488,7 +444,7 @@ func (s *Service) Refresh(ctx context.Context, id int64) (Invoice, error) {
 			}
 		}
 		err = tx.Where("invoice_id = ? AND line_id IN (SELECT id FROM invoice_lines WHERE invoice_id = ? AND kind IN ?)",
-			inv.ID, inv.ID, generatedKinds).Delete(&source{}).Error
+			inv.ID, inv.ID, generatedKinds).Delete(&Source{}).Error
 		if err != nil {
 			return err
 		}
@@ -550,7 +506,7 @@ func (s *Service) Delete(ctx context.Context, id int64) error {
 		if err := release(tx, &inv); err != nil {
 			return err
 		}
-		if err := tx.Where("invoice_id = ?", inv.ID).Delete(&source{}).Error; err != nil {
+		if err := tx.Where("invoice_id = ?", inv.ID).Delete(&Source{}).Error; err != nil {
 			return err
 		}
 		if err := tx.Where("invoice_id = ?", inv.ID).Delete(&Line{}).Error; err != nil {

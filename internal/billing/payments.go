@@ -42,7 +42,7 @@ func (s *Service) AddPayment(ctx context.Context, invoiceID int64, in PaymentInp
 		c.Add("amount", "is required")
 	} else {
 		pay.Amount = *in.Amount
-		c.Range("amount", pay.Amount, 1, apperr.MaxMoney)
+		c.Range("amount", pay.Amount, 1, money.MaxAmount)
 	}
 	if in.Date != nil {
 		pay.Date = *in.Date

@@ -25,11 +25,11 @@ const MaxTaxRate = 10000
 
 // ComputeTotals sums line amounts into an invoice's totals. It refuses a
 // discount larger than the subtotal (an invoice never goes negative) and a
-// subtotal beyond apperr.MaxMoney (where tax arithmetic could overflow).
+// subtotal beyond money.MaxAmount (where tax arithmetic could overflow).
 func ComputeTotals(amounts []int64, discount, taxRateBP, paid int64) (Totals, error) {
 	var sub int64
 	for _, a := range amounts {
-		if a < 0 || a > apperr.MaxMoney || sub > apperr.MaxMoney-a {
+		if a < 0 || a > money.MaxAmount || sub > money.MaxAmount-a {
 			return Totals{}, apperr.Invalid("lines", "the invoice's lines add up to more than this app can bill on one invoice")
 		}
 		sub += a

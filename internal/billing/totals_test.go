@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/vadesk/vadesk/internal/apperr"
+	"github.com/vadesk/vadesk/internal/money"
 )
 
 func TestComputeTotals(t *testing.T) {
@@ -33,7 +34,7 @@ func TestComputeTotals(t *testing.T) {
 		{"part paid", []int64{10000}, 0, 0, 2500, want{10000, 0, 10000, 7500}},
 		{"fully paid", []int64{10000}, 0, 2000, 12000, want{10000, 2000, 12000, 0}},
 		{"zero lines", []int64{0, 0}, 0, 2000, 0, want{0, 0, 0, 0}},
-		{"largest subtotal", []int64{apperr.MaxMoney}, 0, 10000, 0, want{apperr.MaxMoney, apperr.MaxMoney, 2 * apperr.MaxMoney, 2 * apperr.MaxMoney}},
+		{"largest subtotal", []int64{money.MaxAmount}, 0, 10000, 0, want{money.MaxAmount, money.MaxAmount, 2 * money.MaxAmount, 2 * money.MaxAmount}},
 	}
 	for _, c := range ok {
 		t.Run(c.name, func(t *testing.T) {
@@ -61,7 +62,7 @@ func TestComputeTotals(t *testing.T) {
 		{"negative tax", []int64{100}, 0, -1, 0, "tax_rate"},
 		{"tax over 100 %", []int64{100}, 0, 10001, 0, "tax_rate"},
 		{"negative line", []int64{100, -1}, 0, 0, 0, "lines"},
-		{"subtotal overflow", []int64{apperr.MaxMoney, 1}, 0, 0, 0, "lines"},
+		{"subtotal overflow", []int64{money.MaxAmount, 1}, 0, 0, 0, "lines"},
 	}
 	for _, c := range bad {
 		t.Run(c.name, func(t *testing.T) {
@@ -92,7 +93,7 @@ func TestLineAmounts(t *testing.T) {
 		{"qty: 0.001 × 5.00 is 0.5 → 1 cent", QuantityAmount, 1, 500, 1, true},
 		{"qty: 0.333 × 0.01 → 0", QuantityAmount, 333, 1, 0, true},
 		{"qty: 2 × 0", QuantityAmount, 2000, 0, 0, true},
-		{"qty: overflow refused", QuantityAmount, MaxQuantityMilli, apperr.MaxMoney, 0, false},
+		{"qty: overflow refused", QuantityAmount, MaxQuantityMilli, money.MaxAmount, 0, false},
 		{"qty: negative refused", QuantityAmount, -1, 100, 0, false},
 	}
 	for _, c := range cases {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/vadesk/vadesk/internal/apperr"
+	"github.com/vadesk/vadesk/internal/money"
 	"github.com/vadesk/vadesk/internal/store"
 	"gorm.io/gorm"
 )
@@ -103,7 +104,7 @@ func (in Input) apply(s *Service, creating bool) error {
 	}
 	if in.DefaultHourlyRate != nil {
 		s.DefaultHourlyRate = *in.DefaultHourlyRate
-		c.Money("default_hourly_rate", s.DefaultHourlyRate)
+		money.CheckAmount(&c, "default_hourly_rate", s.DefaultHourlyRate)
 	}
 	if in.Billable != nil {
 		s.Billable = *in.Billable

@@ -193,7 +193,7 @@ func (in Input) apply(cl *Client, creating bool) error {
 	}
 	if in.Currency != nil {
 		cl.Currency = *in.Currency
-		c.Currency("currency", cl.Currency)
+		money.CheckCurrency(&c, "currency", cl.Currency)
 	}
 	if in.PaymentTermsDays != nil {
 		cl.PaymentTermsDays = *in.PaymentTermsDays

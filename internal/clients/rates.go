@@ -7,6 +7,7 @@ import (
 	"github.com/vadesk/vadesk/internal/apperr"
 	"github.com/vadesk/vadesk/internal/audit"
 	"github.com/vadesk/vadesk/internal/catalog"
+	"github.com/vadesk/vadesk/internal/money"
 	"github.com/vadesk/vadesk/internal/store"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -59,7 +60,7 @@ func (s *Clients) Rate(ctx context.Context, clientID, serviceID int64) (Rate, er
 // to entries logged from now on.
 func (s *Clients) SetRate(ctx context.Context, clientID, serviceID, hourlyRate int64) (Rate, bool, error) {
 	var c apperr.Check
-	c.Money("hourly_rate", hourlyRate)
+	money.CheckAmount(&c, "hourly_rate", hourlyRate)
 	if err := c.Err(); err != nil {
 		return Rate{}, false, err
 	}

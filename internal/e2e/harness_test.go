@@ -25,6 +25,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/cdproto/target"
 	"github.com/chromedp/chromedp"
+	"github.com/vadesk/vadesk/internal/app"
 	"github.com/vadesk/vadesk/internal/config"
 	"github.com/vadesk/vadesk/internal/httpapi"
 	"github.com/vadesk/vadesk/internal/store"
@@ -111,7 +112,7 @@ func startServer(t *testing.T) *server {
 		out = io.MultiWriter(errs, os.Stderr)
 	}
 	log := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelError}))
-	e := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Services: httpapi.NewServices(st, time.Now), Log: log, Web: web.Static()})
+	e := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Services: app.New(cfg, st, time.Now), Log: log, Web: web.Static()})
 	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
 	s := &server{URL: srv.URL, errors: errs}

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/vadesk/vadesk/internal/apitest"
+	"github.com/vadesk/vadesk/internal/app"
 	"github.com/vadesk/vadesk/internal/config"
 	"github.com/vadesk/vadesk/internal/httpapi"
 	"github.com/vadesk/vadesk/internal/store"
@@ -59,7 +60,7 @@ func TestNoSecretsInLogs(t *testing.T) {
 	if err := st.Migrate(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	e := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Services: httpapi.NewServices(st, clock.Now), Log: log, Now: clock.Now})
+	e := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Services: app.New(cfg, st, clock.Now), Log: log, Now: clock.Now})
 
 	var secrets []string
 	secret := func(what, v string) {

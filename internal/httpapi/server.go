@@ -16,74 +16,19 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
-	"github.com/vadesk/vadesk/internal/audit"
-	"github.com/vadesk/vadesk/internal/auth"
-	"github.com/vadesk/vadesk/internal/billing"
-	"github.com/vadesk/vadesk/internal/calendar"
-	"github.com/vadesk/vadesk/internal/catalog"
-	"github.com/vadesk/vadesk/internal/clients"
+	"github.com/vadesk/vadesk/internal/app"
 	"github.com/vadesk/vadesk/internal/config"
-	"github.com/vadesk/vadesk/internal/portal"
-	"github.com/vadesk/vadesk/internal/practice"
-	"github.com/vadesk/vadesk/internal/projects"
-	"github.com/vadesk/vadesk/internal/reports"
-	"github.com/vadesk/vadesk/internal/retainers"
 	"github.com/vadesk/vadesk/internal/store"
 	"github.com/vadesk/vadesk/internal/transfer"
-	"github.com/vadesk/vadesk/internal/worklog"
 )
-
-// Services are the domain services the API exposes.
-type Services struct {
-	Auth      *auth.Service
-	Practice  *practice.Service
-	Catalog   *catalog.Catalog
-	Clients   *clients.Clients
-	Projects  *projects.Projects
-	Tasks     *projects.Tasks
-	Worklog   *worklog.Service
-	Reports   *reports.Service
-	Transfer  *transfer.Service
-	Retainers *retainers.Service
-	Calendar  *calendar.Service
-	Billing   *billing.Service
-	Audit     *audit.Log
-	Portal    *portal.Service
-}
-
-// NewServices wires every domain service over one store and clock; the
-// server and the tests build the same graph through it.
-func NewServices(st *store.Store, now func() time.Time) Services {
-	authSvc := auth.New(st, now)
-	// One billing service for the API and the retainers: the retainers
-	// teach it to rebuild their lines when a draft of theirs is refreshed.
-	bill := billing.New(st, now)
-	// An assistant's timer stops when the owner takes its client from them.
-	wl := worklog.New(st, now)
-	authSvc.StopTimersWith(wl.StopTimerOutside)
-	return Services{
-		Auth:      authSvc,
-		Practice:  practice.NewService(st),
-		Catalog:   catalog.New(st),
-		Clients:   clients.New(st),
-		Projects:  projects.New(st),
-		Tasks:     projects.NewTasks(st),
-		Worklog:   wl,
-		Reports:   reports.New(st, now),
-		Transfer:  transfer.New(st, now),
-		Retainers: retainers.New(st, bill, now),
-		Calendar:  calendar.New(st, now),
-		Billing:   bill,
-		Audit:     audit.New(st),
-		Portal:    portal.New(st, authSvc, now),
-	}
-}
 
 // Deps is everything the HTTP layer needs.
 type Deps struct {
-	Config   config.Config
-	Store    *store.Store
-	Services Services
+	Config config.Config
+	Store  *store.Store
+	// Services come from app.New over the same store and clock: the
+	// mailer and the services' links to each other are wired there.
+	Services app.Services
 	Log      *slog.Logger
 	Now      func() time.Time
 	// Web is the static UI; nil serves none.
@@ -101,9 +46,6 @@ func New(d Deps) *echo.Echo {
 	e.JSONSerializer = jsonSerializer{}
 	e.HTTPErrorHandler = errorHandler(d.Log)
 	e.IPExtractor = ipExtractor(d.Config)
-	if d.Config.SMTP.Host != "" && d.Services.Portal != nil {
-		d.Services.Portal.UseMailer(portal.NewSMTPMailer(d.Config.SMTP))
-	}
 
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{
 		Skipper: func(c echo.Context) bool { return c.Request().URL.Path == "/" },

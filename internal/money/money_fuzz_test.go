@@ -61,10 +61,10 @@ func FuzzRoundHalfUp(f *testing.F) {
 
 // The domains below are what vadesk's validation lets through: an entry is
 // at most a day (1440 minutes), an invoice line sums at most a year of
-// entries, and money fields stay under apperr.MaxMoney (10^14 minor units).
+// entries, and money fields stay under MaxAmount (10^14 minor units).
 const (
 	maxLineMinutes = 366 * 1440
-	maxMoney       = 100_000_000_000_000
+	maxMoney       = MaxAmount
 )
 
 func FuzzLineAmount(f *testing.F) {

@@ -9,6 +9,7 @@ import (
 	"github.com/vadesk/vadesk/internal/apperr"
 	"github.com/vadesk/vadesk/internal/audit"
 	"github.com/vadesk/vadesk/internal/auth"
+	"github.com/vadesk/vadesk/internal/billing"
 	"github.com/vadesk/vadesk/internal/clients"
 	"github.com/vadesk/vadesk/internal/practice"
 	"github.com/vadesk/vadesk/internal/store"
@@ -78,7 +79,10 @@ var entryColumns = []string{"time_entries.id", "time_entries.practice_id", "time
 	"time_entries.project_id", "time_entries.task_id", "time_entries.started_at", "time_entries.minutes",
 	"time_entries.billable_minutes", "time_entries.note", "services.name AS service_name"}
 
-// Invoice is an issued invoice as its client sees it.
+// Invoice is an issued invoice as its client sees it. It is not
+// billing.Invoice on purpose: the portal reads only the columns a client
+// may see, and never a draft (VisibleInvoiceStatuses); the statuses and
+// the overdue rule are billing's.
 type Invoice struct {
 	ID         int64
 	PracticeID int64
@@ -114,14 +118,14 @@ func (Invoice) TableName() string { return "invoices" }
 
 // Balance is what is still owed; nothing for a void invoice.
 func (i Invoice) Balance() int64 {
-	if i.Status == "void" {
+	if i.Status == billing.StatusVoid {
 		return 0
 	}
 	return i.Total - i.AmountPaid
 }
 
 // VisibleInvoiceStatuses are the invoices a client sees: never drafts.
-var VisibleInvoiceStatuses = []string{"issued", "partially_paid", "paid", "void"}
+var VisibleInvoiceStatuses = []string{billing.StatusIssued, billing.StatusPartiallyPaid, billing.StatusPaid, billing.StatusVoid}
 
 // Line is an invoice line. Lines have no client column: they are read only
 // for an invoice that was itself found through the client's scope.
@@ -399,9 +403,10 @@ func (s *Service) Invoices(ctx context.Context, f InvoiceFilter) ([]Invoice, err
 	return out, nil
 }
 
+// overdue is billing's rule, so the client and the practice see the same
+// invoices overdue.
 func overdue(inv Invoice, today string) bool {
-	return (inv.Status == "issued" || inv.Status == "partially_paid") && inv.DueDate != nil &&
-		*inv.DueDate < today && inv.Balance() > 0
+	return billing.Overdue(inv.Status, inv.DueDate, inv.Balance(), today)
 }
 
 // Invoice returns one of the client's invoices with its lines and payments,

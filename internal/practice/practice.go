@@ -17,6 +17,7 @@ import (
 
 	"github.com/vadesk/vadesk/internal/apperr"
 	"github.com/vadesk/vadesk/internal/catalog"
+	"github.com/vadesk/vadesk/internal/money"
 	"github.com/vadesk/vadesk/internal/store"
 	"gorm.io/gorm"
 )
@@ -72,7 +73,7 @@ func Create(ctx context.Context, tx *gorm.DB, in New) (Practice, error) {
 	if in.Currency == "" {
 		in.Currency = "USD"
 	}
-	c.Currency("currency", in.Currency)
+	money.CheckCurrency(&c, "currency", in.Currency)
 	if err := c.Err(); err != nil {
 		return Practice{}, err
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vadesk/vadesk/internal/apperr"
+	"github.com/vadesk/vadesk/internal/money"
 	"github.com/vadesk/vadesk/internal/store"
 	"gorm.io/gorm"
 )
@@ -84,7 +85,7 @@ func (s *Service) Update(ctx context.Context, u Update) (Practice, error) {
 		set["locale"] = *u.Locale
 	}
 	if u.Currency != nil {
-		c.Currency("currency", *u.Currency)
+		money.CheckCurrency(&c, "currency", *u.Currency)
 		set["currency"] = *u.Currency
 	}
 	if u.InvoicePattern != nil {

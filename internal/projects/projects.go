@@ -11,6 +11,7 @@ import (
 
 	"github.com/vadesk/vadesk/internal/apperr"
 	"github.com/vadesk/vadesk/internal/clients"
+	"github.com/vadesk/vadesk/internal/money"
 	"github.com/vadesk/vadesk/internal/store"
 	"gorm.io/gorm"
 )
@@ -149,13 +150,13 @@ func (in Input) apply(p *Project, creating bool) error {
 	if in.FixedFee != nil {
 		p.FixedFee = *in.FixedFee
 		if p.FixedFee != nil {
-			c.Money("fixed_fee", *p.FixedFee)
+			money.CheckAmount(&c, "fixed_fee", *p.FixedFee)
 		}
 	}
 	if in.HourlyRate != nil {
 		p.HourlyRate = *in.HourlyRate
 		if p.HourlyRate != nil {
-			c.Money("hourly_rate", *p.HourlyRate)
+			money.CheckAmount(&c, "hourly_rate", *p.HourlyRate)
 		}
 	}
 	if in.BudgetMinutes != nil {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/vadesk/vadesk/internal/apperr"
@@ -237,29 +236,15 @@ func addLines(tx *gorm.DB, cal practice.Calendar, r Retainer, period string, inv
 	}
 	// The entries hang on the fee line; billing checks at issue that they
 	// are still unbilled, then locks them.
-	for start := 0; start < len(entries); start += 300 {
-		chunk := entries[start:min(start+300, len(entries))]
-		var sb strings.Builder
-		args := make([]any, 0, 4*len(chunk))
-		sb.WriteString("INSERT INTO invoice_line_sources (practice_id, invoice_id, line_id, entry_id) VALUES ")
-		for i, id := range chunk {
-			if i > 0 {
-				sb.WriteByte(',')
-			}
-			sb.WriteString("(?,?,?,?)")
-			args = append(args, inv.PracticeID, inv.ID, lines[0].ID, id)
-		}
-		if err := tx.Exec(sb.String(), args...).Error; err != nil {
-			return nil, err
-		}
+	srcs := make([]billing.Source, len(entries))
+	for i, id := range entries {
+		srcs[i] = billing.Source{LineID: lines[0].ID, EntryID: ptr(id)}
 	}
-	res := tx.Exec(`UPDATE time_entries SET draft_invoice_id = ? WHERE practice_id = ? AND invoice_id IS NULL AND draft_invoice_id IS NULL
-AND id IN (SELECT entry_id FROM invoice_line_sources WHERE invoice_id = ? AND entry_id IS NOT NULL)`, inv.ID, inv.PracticeID, inv.ID)
-	if res.Error != nil {
-		return nil, res.Error
+	if err := billing.InsertSources(tx, inv, srcs); err != nil {
+		return nil, err
 	}
-	if res.RowsAffected != int64(len(entries)) {
-		return nil, fmt.Errorf("retainers: hold entries: %d of %d were free", res.RowsAffected, len(entries))
+	if err := billing.Hold(tx, inv, int64(len(entries)), 0); err != nil {
+		return nil, err
 	}
 	return lines, nil
 }
@@ -304,19 +289,7 @@ func (s *Service) remake(tx *gorm.DB, inv *billing.Invoice) error {
 	if err != nil || !ok {
 		return err
 	}
-	// Raw SQL is not scoped: the practice is given.
-	err = tx.Exec(`UPDATE time_entries SET draft_invoice_id = NULL WHERE practice_id = ? AND draft_invoice_id = ?
-AND id IN (SELECT s.entry_id FROM invoice_line_sources s JOIN invoice_lines l ON l.id = s.line_id
-	WHERE s.invoice_id = ? AND s.entry_id IS NOT NULL AND l.kind = ?)`, inv.PracticeID, inv.ID, inv.ID, KindRetainer).Error
-	if err != nil {
-		return err
-	}
-	err = tx.Exec(`DELETE FROM invoice_line_sources WHERE practice_id = ? AND invoice_id = ?
-AND line_id IN (SELECT id FROM invoice_lines WHERE invoice_id = ? AND kind = ?)`, inv.PracticeID, inv.ID, inv.ID, KindRetainer).Error
-	if err != nil {
-		return err
-	}
-	if err := tx.Where("invoice_id = ? AND kind = ?", inv.ID, KindRetainer).Delete(&billing.Line{}).Error; err != nil {
+	if err := billing.DropLines(tx, inv, KindRetainer); err != nil {
 		return err
 	}
 	_, err = addLines(tx, d.cal, d.r, d.period, inv)

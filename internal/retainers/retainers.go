@@ -22,6 +22,7 @@ import (
 	"github.com/vadesk/vadesk/internal/billing"
 	"github.com/vadesk/vadesk/internal/catalog"
 	"github.com/vadesk/vadesk/internal/clients"
+	"github.com/vadesk/vadesk/internal/money"
 	"github.com/vadesk/vadesk/internal/practice"
 	"github.com/vadesk/vadesk/internal/store"
 	"gorm.io/gorm"
@@ -292,11 +293,11 @@ func (in Input) applyTerms(c *apperr.Check, t *Terms, creating bool) {
 	}
 	if in.Fee != nil {
 		t.Fee = *in.Fee
-		c.Money("fee", t.Fee)
+		money.CheckAmount(c, "fee", t.Fee)
 	}
 	if in.OverageHourlyRate != nil {
 		t.OverageHourlyRate = *in.OverageHourlyRate
-		c.Money("overage_hourly_rate", t.OverageHourlyRate)
+		money.CheckAmount(c, "overage_hourly_rate", t.OverageHourlyRate)
 	}
 	if in.RolloverMinutes != nil {
 		t.RolloverMinutes = *in.RolloverMinutes

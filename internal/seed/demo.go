@@ -6,16 +6,12 @@ import (
 	"encoding/base32"
 	"errors"
 	"fmt"
-	"io"
-	"log/slog"
 	mrand "math/rand/v2"
 	"net/http"
 	"strings"
 	"time"
 
 	"github.com/vadesk/vadesk/internal/auth"
-	"github.com/vadesk/vadesk/internal/config"
-	"github.com/vadesk/vadesk/internal/httpapi"
 	"github.com/vadesk/vadesk/internal/store"
 	"github.com/vadesk/vadesk/internal/tenant"
 )
@@ -28,6 +24,11 @@ type DemoOptions struct {
 	Force bool
 	// Now is the clock; the demo's month of work ends today.
 	Now func() time.Time
+	// API is the real router over the same store and clock, wired as the
+	// server wires it (httpapi over app.New): the demo is made through it.
+	// Seed takes it rather than building it so that it stays below the HTTP
+	// layer in the import order.
+	API http.Handler
 }
 
 // DemoResult is what Demo made.
@@ -67,6 +68,9 @@ var ErrHasClients = errors.New("seed: the practice already has clients; the demo
 // the real ones. In a database without users it creates the practice and
 // its owner; otherwise it adds to the first practice, as its first owner.
 func Demo(ctx context.Context, st *store.Store, opt DemoOptions) (DemoResult, error) {
+	if opt.API == nil {
+		return DemoResult{}, errors.New("seed: the demo is made through the API, and none was given")
+	}
 	if opt.Now == nil {
 		opt.Now = time.Now
 	}
@@ -113,13 +117,7 @@ func Demo(ctx context.Context, st *store.Store, opt DemoOptions) (DemoResult, er
 	if err != nil {
 		return res, fmt.Errorf("seed: demo token: %w", err)
 	}
-	cfg, err := config.FromEnv(func(string) string { return "" })
-	if err != nil {
-		return res, err
-	}
-	h := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Services: httpapi.NewServices(st, opt.Now), Now: opt.Now,
-		Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	a := &api{ctx: ctx, h: h, auth: "Bearer " + raw}
+	a := &api{ctx: ctx, h: opt.API, auth: "Bearer " + raw}
 	d := &demo{api: a, r: mrand.New(mrand.NewPCG(42, 7)), res: &res, fresh: fresh, now: opt.Now()}
 	err = d.run()
 	// The token was only for making the demo; it stops working now.

@@ -186,7 +186,7 @@ func TestGenerateIsReproducible(t *testing.T) {
 
 func TestDemo(t *testing.T) {
 	env := apitest.New(t)
-	res, err := seed.Demo(context.Background(), env.Store, seed.DemoOptions{Now: env.Clock.Now})
+	res, err := seed.Demo(context.Background(), env.Store, seed.DemoOptions{API: env.Echo, Now: env.Clock.Now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,10 +232,10 @@ func TestDemo(t *testing.T) {
 	}
 
 	// A second run refuses, unless forced.
-	if _, err := seed.Demo(context.Background(), env.Store, seed.DemoOptions{Now: env.Clock.Now}); !errors.Is(err, seed.ErrHasClients) {
+	if _, err := seed.Demo(context.Background(), env.Store, seed.DemoOptions{API: env.Echo, Now: env.Clock.Now}); !errors.Is(err, seed.ErrHasClients) {
 		t.Fatalf("second run: %v", err)
 	}
-	again, err := seed.Demo(context.Background(), env.Store, seed.DemoOptions{Now: env.Clock.Now, Force: true})
+	again, err := seed.Demo(context.Background(), env.Store, seed.DemoOptions{API: env.Echo, Now: env.Clock.Now, Force: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/pressly/goose/v3"
+	"github.com/vadesk/vadesk/internal/app"
 	"github.com/vadesk/vadesk/internal/auth"
 	"github.com/vadesk/vadesk/internal/config"
 	"github.com/vadesk/vadesk/internal/httpapi"
@@ -186,8 +187,8 @@ func TestUpgradeFromFirstRelease(t *testing.T) {
 	}
 
 	// The current code serves the upgraded data.
-	svcs := httpapi.NewServices(st, clock)
 	cfg, _ := config.FromEnv(func(string) string { return "" })
+	svcs := app.New(cfg, st, clock)
 	e := httpapi.New(httpapi.Deps{Config: cfg, Store: st, Services: svcs, Now: clock, Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	_, token, err := svcs.Auth.CreateTokenFor(ctx, "olive@fixture.example", "upgrade test")
 	if err != nil {

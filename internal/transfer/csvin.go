@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/vadesk/vadesk/internal/apperr"
+	"github.com/vadesk/vadesk/internal/money"
 	"golang.org/x/text/encoding/charmap"
 )
 
@@ -289,7 +290,7 @@ func parseFixed(s string, digits int) (int64, bool) {
 		return 0, false
 	}
 	w, err := strconv.ParseInt("0"+whole, 10, 64)
-	if err != nil || w > apperr.MaxMoney {
+	if err != nil || w > money.MaxAmount {
 		return 0, false
 	}
 	f, err := strconv.ParseInt("0"+frac+strings.Repeat("0", digits-len(frac)), 10, 64)

@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/vadesk/vadesk/internal/apperr"
+	"github.com/vadesk/vadesk/internal/money"
 	"github.com/vadesk/vadesk/internal/worklog"
 )
 
@@ -19,7 +20,7 @@ import (
 // it touches the database: whatever bytes arrive, reading never panics, a
 // file it cannot read is one 422 on "file", and a row it takes is a valid
 // entry (1 to 1440 minutes, a client and a service, text within the API's
-// limits, money within apperr.MaxMoney) or is reported with a message.
+// limits, money within money.MaxAmount) or is reported with a message.
 // FuzzImportTimeEntries (import_fuzz_test.go) does the same through the
 // database. Seeds are in testdata/fuzz; run one with, for example,
 //
@@ -186,7 +187,7 @@ func checkParsed(t *testing.T, row int, in parsed) {
 				utf8.RuneCountInString(txt.v), txt.max, utf8.ValidString(txt.v))
 		}
 	}
-	if in.rate != nil && (*in.rate < 0 || *in.rate > apperr.MaxMoney) {
+	if in.rate != nil && (*in.rate < 0 || *in.rate > money.MaxAmount) {
 		t.Fatalf("row %d: hourly rate %d", row, *in.rate)
 	}
 	if in.billableMinutes != nil && (*in.billableMinutes < 0 || *in.billableMinutes > 10*worklog.MaxMinutes) {
@@ -318,7 +319,7 @@ func fixedOracle(s string, digits int) (int64, bool) {
 		return 0, false
 	}
 	w, err := strconv.ParseInt("0"+whole, 10, 64)
-	if err != nil || w > apperr.MaxMoney {
+	if err != nil || w > money.MaxAmount {
 		return 0, false
 	}
 	n, _ := strconv.ParseInt("0"+frac+strings.Repeat("0", digits-len(frac)), 10, 64)
@@ -385,7 +386,7 @@ type roundTripSeed struct {
 
 var roundTripSeeds = []roundTripSeed{
 	{"Dana Realty", "Email and inbox management", "", "", "Inbox, \"urgent\"\nfirst", "=1+1", "", 50, 60, 4000, 1_793_000_000, true, 0},
-	{"=cmd|' /C calc'!A0", "@SUM(1)", "-2+3", "+task", "'=not a formula", "''@twice", "INV-2026-0001", 1440, 1440, apperr.MaxMoney, -62_135_596_800, false, 1},
+	{"=cmd|' /C calc'!A0", "@SUM(1)", "-2+3", "+task", "'=not a formula", "''@twice", "INV-2026-0001", 1440, 1440, money.MaxAmount, -62_135_596_800, false, 1},
 	{"Caf\u00e9 Cr\u00e8me", "Design", "Spring; listings", "Banner", "a\x00b", "tab\tinside", "", 1, 0, 0, 253_402_300_799, true, 2},
 	{"'", "''", "'-", "x", "line\r\nbreak", "\"quoted\"", "'-1", 61, 75, 1234, 0, true, 3},
 }
@@ -420,7 +421,7 @@ func FuzzVadeskRoundTrip(f *testing.F) {
 			}
 		}
 		if client == "" || service == "" || minutes < 1 || minutes > worklog.MaxMinutes || billableMinutes < 0 ||
-			billableMinutes > 10*worklog.MaxMinutes || rate < 0 || rate > apperr.MaxMoney {
+			billableMinutes > 10*worklog.MaxMinutes || rate < 0 || rate > money.MaxAmount {
 			t.Skip("not an entry the API stores")
 		}
 		// The years the API takes, 1900 to 2999.

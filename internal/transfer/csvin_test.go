@@ -118,7 +118,7 @@ func TestImportRowFindings(t *testing.T) {
 		// A Harvest or vadesk row without a service made a service with no name.
 		{"harvest row without a task", FormatHarvest, "Date,Client,Task,Hours\n2026-11-02,Dana,,1\n", `has no service (column "task")`},
 		{"vadesk row without a service", FormatVadesk, "started_at,client,service,minutes\n2026-11-02T09:00:00Z,Dana,,30\n", `has no service (column "service")`},
-		// A Harvest rate beyond apperr.MaxMoney was taken; sums of such
+		// A Harvest rate beyond money.MaxAmount was taken; sums of such
 		// amounts overflow.
 		{"harvest rate beyond the maximum", FormatHarvest, "Date,Client,Task,Hours,Billable Rate\n2026-11-02,Dana,Design,1,1000000000001.00\n", "billable rate"},
 		// The task and the invoice number are kept in the internal note,

@@ -158,7 +158,7 @@ FROM time_entries WHERE id > ? ORDER BY id`, after)
 		switch {
 		case minutes < 1 || minutes > worklog.MaxMinutes:
 			t.Fatalf("%s: minutes", e)
-		case rate < 0 || rate > apperr.MaxMoney:
+		case rate < 0 || rate > money.MaxAmount:
 			t.Fatalf("%s: rate", e)
 		case !billable && (bm != 0 || amount != 0):
 			t.Fatalf("%s: not billable but billed", e)

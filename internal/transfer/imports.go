@@ -462,7 +462,7 @@ func (im *importer) parse(r record) (parsed, string) {
 				// The rate is money all the same: read as the practice's.
 				in.currency, in.currencyAssumed = im.currency, true
 			}
-			if v, ok := parseFixed(r[fRate], money.Lookup(in.currency).Digits); ok && v <= apperr.MaxMoney {
+			if v, ok := parseFixed(r[fRate], money.Lookup(in.currency).Digits); ok && v <= money.MaxAmount {
 				in.rate = &v
 			} else {
 				bad("billable rate %q is not an amount", r[fRate])
@@ -507,7 +507,7 @@ func (im *importer) parse(r record) (parsed, string) {
 			}
 		}
 		if v := r[fRate]; v != "" {
-			if n, ok := parseFixed(v, digits); ok && n <= apperr.MaxMoney {
+			if n, ok := parseFixed(v, digits); ok && n <= money.MaxAmount {
 				in.rate = &n
 			} else {
 				bad("hourly_rate %q is not an amount", v)
@@ -589,7 +589,7 @@ func (im *importer) client(name, currency string) (*clients.Client, error) {
 
 func isCurrency(s string) bool {
 	var c apperr.Check
-	c.Currency("currency", s)
+	money.CheckCurrency(&c, "currency", s)
 	return c.Err() == nil
 }
 

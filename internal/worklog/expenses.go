@@ -8,6 +8,7 @@ import (
 
 	"github.com/vadesk/vadesk/internal/apperr"
 	"github.com/vadesk/vadesk/internal/clients"
+	"github.com/vadesk/vadesk/internal/money"
 	"github.com/vadesk/vadesk/internal/projects"
 	"github.com/vadesk/vadesk/internal/store"
 	"gorm.io/gorm"
@@ -162,7 +163,7 @@ func (in ExpenseInput) apply(tx *gorm.DB, x *Expense, creating bool) error {
 	}
 	if in.Amount != nil {
 		x.Amount = *in.Amount
-		c.Range("amount", x.Amount, 1, apperr.MaxMoney)
+		c.Range("amount", x.Amount, 1, money.MaxAmount)
 	} else if creating {
 		c.Add("amount", "is required")
 	}

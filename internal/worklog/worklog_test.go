@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vadesk/vadesk/internal/apperr"
+	"github.com/vadesk/vadesk/internal/money"
 	"github.com/vadesk/vadesk/internal/store"
 	"github.com/vadesk/vadesk/internal/tenant"
 )
@@ -87,7 +87,7 @@ func TestAmountsHalfUp(t *testing.T) {
 		{"1 min at 0.29/h is under half a cent", 1, 0, 29, 1, 0},
 		{"1 min at 0.31/h", 1, 0, 31, 1, 1},
 		{"7 min rounded to 15 at 60.00/h", 7, 15, 6000, 15, 1500},
-		{"a day at the largest rate", 1440, 0, apperr.MaxMoney, 1440, 24 * apperr.MaxMoney},
+		{"a day at the largest rate", 1440, 0, money.MaxAmount, 1440, 24 * money.MaxAmount},
 		{"free work", 90, 15, 0, 90, 0},
 		{"20 min at 33.33/h is 1111 cents", 20, 0, 3333, 20, 1111},
 		{"50 min at 33.33/h is 2777.5 cents", 50, 0, 3333, 50, 2778},
